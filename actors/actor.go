@@ -1,0 +1,296 @@
+package actors
+
+import (
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Actor is the callback set the runtime hosts. The callbacks of one actor
+// run one at a time, never concurrently.
+type Actor interface {
+	// Init runs first. An error stops the actor with that reason and makes
+	// the spawn fail.
+	Init(ctx *Context) error
+	// Receive handles one message. An error stops the actor: [ErrNormal]
+	// or [ErrShutdown] as a normal exit, anything else as a crash.
+	Receive(ctx *Context, msg Message) error
+	// Terminate runs last, with the exit reason, unless Init failed.
+	Terminate(ctx *Context, reason error)
+}
+
+// SpawnOption configures one spawn.
+type SpawnOption func(*spawnConfig)
+
+type spawnConfig struct{ name string }
+
+// WithName registers the actor under name before its Init runs; the spawn
+// fails with [ErrNameTaken] if the name is in use.
+func WithName(name string) SpawnOption { return func(c *spawnConfig) { c.name = name } }
+
+// Context is an actor's view of the runtime, valid inside its callbacks.
+type Context struct {
+	p  *proc
+	pc actor.Context
+}
+
+// Self returns the actor's own Ref.
+func (c *Context) Self() Ref { return Ref{c.p.cell} }
+
+// System returns the system the actor runs on.
+func (c *Context) System() *System { return c.p.cell.sys }
+
+// Clock returns the system's clock.
+func (c *Context) Clock() Clock { return c.p.cell.sys.clock }
+
+// Now returns the clock's current time.
+func (c *Context) Now() time.Time { return c.p.cell.sys.clock.Now() }
+
+// Logger returns the system's logger with the actor's identifier attached.
+func (c *Context) Logger() *slog.Logger {
+	return c.p.cell.sys.logger.With(slog.String("actor", c.p.cell.pid.Id))
+}
+
+// SendAfter sends msg to the actor itself after d, through the system's
+// clock.
+func (c *Context) SendAfter(d time.Duration, msg any) Timer {
+	return SendAfter(c.p.cell.sys.clock, d, c.Self(), msg)
+}
+
+// Spawn starts a child actor and returns once its Init has run. A child
+// stops when its parent stops. The parent is not told when a child exits
+// unless it watches it.
+func (c *Context) Spawn(a Actor, opts ...SpawnOption) (Ref, error) {
+	return c.p.cell.sys.spawn(c.pc, a, opts)
+}
+
+// Watch asks for a [Down] message when ref exits. Watching an actor that has
+// already exited delivers the Down at once. Watching twice is one watch.
+func (c *Context) Watch(ref Ref) {
+	if ref.c == nil {
+		return
+	}
+	if c.p.watched == nil {
+		c.p.watched = make(map[string]*cell)
+	}
+	id := ref.c.pid.Id
+	if _, dup := c.p.watched[id]; dup {
+		return
+	}
+	c.p.watched[id] = ref.c
+	c.pc.Watch(ref.c.pid)
+}
+
+// Unwatch cancels a Watch. A Down already queued may still arrive.
+func (c *Context) Unwatch(ref Ref) {
+	if ref.c == nil || c.p.watched == nil {
+		return
+	}
+	if _, ok := c.p.watched[ref.c.pid.Id]; ok {
+		delete(c.p.watched, ref.c.pid.Id)
+		c.pc.Unwatch(ref.c.pid)
+	}
+}
+
+// proc is the protoactor actor that hosts one of ours.
+type proc struct {
+	actor    Actor
+	cell     *cell
+	ctx      Context
+	initDone chan error
+	started  bool // Init succeeded
+	exiting  bool
+	reason   error
+	watched  map[string]*cell // by protoactor id
+}
+
+// downNote asks a watcher to deliver the Down of an actor that was stopping
+// when watched.
+type downNote struct{ c *cell }
+
+func (s *System) spawn(parent actor.Context, a Actor, opts []SpawnOption) (Ref, error) {
+	if s.stopped.Load() {
+		return Ref{}, ErrSystemStopped
+	}
+	var cfg spawnConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c := &cell{sys: s, done: make(chan struct{})}
+	s.mu.Lock()
+	if cfg.name != "" {
+		if err := s.registerLocked(cfg.name, c); err != nil {
+			s.mu.Unlock()
+			return Ref{}, err
+		}
+	}
+	if parent == nil {
+		s.rootSeq++
+		s.roots[c] = s.rootSeq
+	}
+	s.mu.Unlock()
+	s.live.Add(1)
+
+	p := &proc{actor: a, cell: c, initDone: make(chan error, 1)}
+	p.ctx.p = p
+	props := actor.PropsFromProducer(func() actor.Actor { return p })
+	if parent == nil {
+		s.as.Root.Spawn(props)
+	} else {
+		parent.Spawn(props)
+	}
+	if err := <-p.initDone; err != nil {
+		<-c.done
+		return Ref{}, err
+	}
+	return Ref{c}, nil
+}
+
+// Receive implements protoactor's Actor.
+func (p *proc) Receive(pc actor.Context) {
+	p.ctx.pc = pc
+	switch m := pc.Message().(type) {
+	case *actor.Started:
+		p.start(pc)
+	case *actor.Stopping:
+		p.stopping()
+	case *actor.Stopped:
+		p.stopped()
+	case *actor.Terminated:
+		p.terminated(m)
+	case *actor.Restarting:
+		// Never asked for: restarts are a supervisor's new spawn.
+	default:
+		p.user(m)
+	}
+}
+
+func (p *proc) start(pc actor.Context) {
+	p.cell.pid = pc.Self()
+	err := p.guard(func() error { return p.actor.Init(&p.ctx) })
+	if err != nil {
+		p.exit(exitReason(err))
+		p.initDone <- p.reason
+		return
+	}
+	p.started = true
+	p.initDone <- nil
+}
+
+func (p *proc) user(m any) {
+	if sm, ok := m.(syncMsg); ok {
+		defer close(sm.ack)
+		m = sm.msg
+	}
+	if p.exiting {
+		if cm, ok := m.(*callMsg); ok {
+			cm.ch <- ErrNoProc
+		}
+		return
+	}
+	var msg Message
+	switch m := m.(type) {
+	case *callMsg:
+		msg = Message{Kind: KindCall, Body: m.req, From: From{m.ch}}
+	case castMsg:
+		msg = Message{Kind: KindCast, Body: m.msg}
+	case downNote:
+		msg = Message{Kind: KindInfo, Body: Down{Ref: Ref{m.c}, Reason: m.c.reason}}
+	default:
+		msg = Message{Kind: KindInfo, Body: m}
+	}
+	p.deliver(msg)
+}
+
+func (p *proc) deliver(msg Message) {
+	if err := p.guard(func() error { return p.actor.Receive(&p.ctx, msg) }); err != nil {
+		p.exit(exitReason(err))
+	}
+}
+
+// guard runs a callback, turning a panic into a crash reason.
+func (p *proc) guard(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &CrashError{Err: &PanicError{Value: r, Stack: debug.Stack()}}
+		}
+	}()
+	return f()
+}
+
+// exit starts stopping the actor with reason.
+func (p *proc) exit(reason error) {
+	if p.exiting {
+		return
+	}
+	p.exiting = true
+	p.reason = reason
+	if !IsNormal(reason) {
+		attrs := []any{slog.String("actor", p.cell.pid.Id), slog.Any("reason", reason)}
+		if pe := panicOf(reason); pe != nil {
+			attrs = append(attrs, slog.String("stack", string(pe.Stack)))
+		}
+		p.cell.sys.logger.Error("actor crashed", attrs...)
+	}
+	p.ctx.pc.Stop(p.cell.pid)
+}
+
+func (p *proc) stopping() {
+	if !p.exiting {
+		p.exiting = true
+		p.reason = ErrShutdown
+		if r := p.cell.requested.Load(); r != nil {
+			p.reason = *r
+		}
+	}
+	if !p.started {
+		return
+	}
+	if err := p.guard(func() error { p.actor.Terminate(&p.ctx, p.reason); return nil }); err != nil {
+		p.cell.sys.logger.Error("actor terminate failed", slog.String("actor", p.cell.pid.Id), slog.Any("reason", err))
+	}
+}
+
+func (p *proc) stopped() {
+	c := p.cell
+	c.sys.forget(c)
+	c.reason = p.reason
+	close(c.done)
+	c.sys.live.Add(-1)
+}
+
+func (p *proc) terminated(m *actor.Terminated) {
+	c, ok := p.watched[m.Who.Id]
+	if !ok {
+		return
+	}
+	delete(p.watched, m.Who.Id)
+	if p.exiting {
+		return
+	}
+	if !c.exited() {
+		// The watched actor was stopping when the watch reached it: its
+		// reason is known once it has exited.
+		self := p.cell
+		go func() {
+			<-c.done
+			Send(Ref{self}, downNote{c})
+		}()
+		return
+	}
+	p.deliver(Message{Kind: KindInfo, Body: Down{Ref: Ref{c}, Reason: c.reason}})
+}
+
+func panicOf(reason error) *PanicError {
+	var crash *CrashError
+	if ce, ok := reason.(*CrashError); ok {
+		crash = ce
+	}
+	if crash == nil {
+		return nil
+	}
+	pe, _ := crash.Err.(*PanicError)
+	return pe
+}
