@@ -1,0 +1,317 @@
+package statem
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/parrot-platform/parrot/actors"
+)
+
+// Scheduler gives an [Engine] its timers: after d, the host hands exp back
+// to [Engine.Expire], on the goroutine that drives the engine.
+type Scheduler interface {
+	Schedule(d time.Duration, exp Expiry) actors.Timer
+}
+
+// Expiry is a timer of an [Engine] that has run out. Hosts pass it back to
+// [Engine.Expire] and never look inside.
+type Expiry struct {
+	kind Kind
+	name string
+	seq  uint64
+}
+
+// timerSlot is one running timeout.
+type timerSlot struct {
+	seq   uint64 // 0: not running
+	msg   any
+	timer actors.Timer // nil for a zero timeout queued in the engine
+}
+
+// Engine runs a [Machine]: the pure core of the behaviour. It is not safe for
+// concurrent use; one goroutine (an actor) drives it.
+type Engine[S comparable] struct {
+	m     Machine[S]
+	ctx   Context
+	sched Scheduler
+	opts  options
+
+	state     S
+	queue     []Event // events to handle before the mailbox, in order
+	postponed []Event
+	seq       uint64
+	stateTO   timerSlot
+	eventTO   timerSlot
+	generic   map[string]*timerSlot
+	stopped   error
+}
+
+// NewEngine returns an engine for m; call Start before anything else.
+func NewEngine[S comparable](m Machine[S], ctx Context, sched Scheduler, opts ...Option) *Engine[S] {
+	e := &Engine[S]{}
+	e.setup(m, ctx, sched, opts)
+	return e
+}
+
+func (e *Engine[S]) setup(m Machine[S], ctx Context, sched Scheduler, opts []Option) {
+	e.m, e.ctx, e.sched = m, ctx, sched
+	for _, o := range opts {
+		o(&e.opts)
+	}
+}
+
+// State returns the current state.
+func (e *Engine[S]) State() S { return e.state }
+
+// Stopped returns the stop reason once the machine has stopped, else nil.
+func (e *Engine[S]) Stopped() error { return e.stopped }
+
+// Start runs Init, applies its actions, makes the initial enter call and
+// handles the events inserted so far. It returns Init's error, or the stop
+// reason if the machine stopped while starting.
+func (e *Engine[S]) Start() error {
+	state, actions, err := e.m.Init(e.ctx)
+	if err != nil {
+		return err
+	}
+	e.state = state
+	var next []Event
+	for _, a := range actions {
+		if a.kind == actPostpone || a.kind == actReply {
+			return fmt.Errorf("%w: %v in Init", ErrBadAction, a.kind)
+		}
+		next = e.apply(a, next)
+	}
+	e.queue = append(next, e.queue...)
+	if e.opts.enter {
+		e.enter(state)
+	}
+	e.drain()
+	return e.stopped
+}
+
+// Handle handles one event from the mailbox, then every event it inserted
+// or made ready. It returns the stop reason once the machine has stopped.
+func (e *Engine[S]) Handle(ev Event) error {
+	if e.stopped != nil {
+		return e.stopped
+	}
+	e.dispatch(ev)
+	e.drain()
+	return e.stopped
+}
+
+// Expire handles a timer that ran out. A timer cancelled or restarted since
+// it was set is ignored.
+func (e *Engine[S]) Expire(exp Expiry) error {
+	if e.stopped != nil {
+		return e.stopped
+	}
+	if ev, ok := e.take(exp.kind, exp.name, exp.seq); ok {
+		e.dispatch(ev)
+		e.drain()
+	}
+	return e.stopped
+}
+
+// Terminate cancels the running timers and calls the machine's Terminate.
+func (e *Engine[S]) Terminate(reason error) {
+	e.cancel(&e.stateTO)
+	e.cancel(&e.eventTO)
+	for _, s := range e.generic {
+		e.cancel(s)
+	}
+	e.m.Terminate(e.ctx, reason, e.state)
+}
+
+func (e *Engine[S]) drain() {
+	for e.stopped == nil && len(e.queue) > 0 {
+		ev := e.queue[0]
+		e.queue[0] = Event{}
+		e.queue = e.queue[1:]
+		if ev.seq != 0 {
+			// A zero timeout queued in the engine: still current?
+			var ok bool
+			if ev, ok = e.take(ev.Kind, ev.Name, ev.seq); !ok {
+				continue
+			}
+		}
+		e.dispatch(ev)
+	}
+	if len(e.queue) == 0 {
+		e.queue = nil
+	}
+}
+
+// dispatch calls the machine for ev and carries out the transition.
+func (e *Engine[S]) dispatch(ev Event) {
+	if ev.Kind != EventTimeout {
+		e.cancel(&e.eventTO)
+	}
+	tr := e.m.HandleEvent(e.ctx, ev, e.state)
+	if tr.unhandled {
+		switch e.opts.unhandled {
+		case PostponeUnhandled:
+			tr = Keep[S](Postpone())
+		case CrashUnhandled:
+			e.stop(fmt.Errorf("%w: %v %T in state %v", ErrUnhandled, ev.Kind, ev.Msg, e.state))
+			return
+		default:
+			e.ctx.Logger().Debug("statem: unhandled event dropped",
+				slog.Any("state", e.state), slog.String("kind", ev.Kind.String()),
+				slog.String("msg", fmt.Sprintf("%T", ev.Msg)))
+			if ev.Kind == Call {
+				ev.From.Reply(ErrUnhandled)
+			}
+			return
+		}
+	}
+	var next []Event
+	postpone := false
+	for _, a := range tr.actions {
+		if a.kind == actPostpone {
+			postpone = true
+			continue
+		}
+		next = e.apply(a, next)
+	}
+	if tr.stop != nil {
+		e.stop(tr.stop)
+		return
+	}
+	if postpone {
+		e.postponed = append(e.postponed, ev)
+	}
+	old := e.state
+	changed := tr.change && tr.next != old
+	if changed {
+		e.cancel(&e.stateTO)
+		e.state = tr.next
+		// Next events first, then the postponed ones, then what was queued.
+		q := make([]Event, 0, len(next)+len(e.postponed)+len(e.queue))
+		q = append(append(append(q, next...), e.postponed...), e.queue...)
+		e.queue, e.postponed = q, nil
+	} else if len(next) > 0 {
+		e.queue = append(next, e.queue...)
+	}
+	if e.opts.enter && (changed || tr.repeat) {
+		e.enter(old)
+	}
+}
+
+// enter makes the state enter call.
+func (e *Engine[S]) enter(old S) {
+	tr := e.m.HandleEvent(e.ctx, Event{Kind: Enter, Msg: old}, e.state)
+	if tr.unhandled {
+		return
+	}
+	if tr.change && tr.next != e.state {
+		e.stop(fmt.Errorf("%w: state change from the enter call of %v", ErrBadAction, e.state))
+		return
+	}
+	for _, a := range tr.actions {
+		if a.kind == actPostpone || a.kind == actNextEvent {
+			e.stop(fmt.Errorf("%w: %v from the enter call of %v", ErrBadAction, a.kind, e.state))
+			return
+		}
+		e.apply(a, nil)
+	}
+	if tr.stop != nil {
+		e.stop(tr.stop)
+	}
+}
+
+// apply carries out one action other than postpone; next events are
+// appended to next.
+func (e *Engine[S]) apply(a Action, next []Event) []Event {
+	switch a.kind {
+	case actReply:
+		a.from.Reply(a.msg)
+	case actNextEvent:
+		next = append(next, Event{Kind: Internal, Msg: a.msg})
+	case actStateTimeout:
+		e.arm(&e.stateTO, StateTimeout, "", a.d, a.msg)
+	case actEventTimeout:
+		e.arm(&e.eventTO, EventTimeout, "", a.d, a.msg)
+	case actTimeout:
+		e.arm(e.slot(a.name), Timeout, a.name, a.d, a.msg)
+	case actCancelTimeout:
+		if s := e.generic[a.name]; s != nil {
+			e.cancel(s)
+		}
+	}
+	return next
+}
+
+func (e *Engine[S]) slot(name string) *timerSlot {
+	if e.generic == nil {
+		e.generic = make(map[string]*timerSlot)
+	}
+	s := e.generic[name]
+	if s == nil {
+		s = &timerSlot{}
+		e.generic[name] = s
+	}
+	return s
+}
+
+// arm (re)starts a timeout; a negative d only cancels it.
+func (e *Engine[S]) arm(s *timerSlot, kind Kind, name string, d time.Duration, msg any) {
+	e.cancel(s)
+	if d < 0 {
+		return
+	}
+	e.seq++
+	s.seq, s.msg = e.seq, msg
+	if d == 0 {
+		e.queue = append(e.queue, Event{Kind: kind, Name: name, seq: s.seq})
+		return
+	}
+	s.timer = e.sched.Schedule(d, Expiry{kind: kind, name: name, seq: s.seq})
+}
+
+func (e *Engine[S]) cancel(s *timerSlot) {
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	*s = timerSlot{}
+}
+
+// take ends the timeout (kind, name) if seq is its current generation and
+// returns its event.
+func (e *Engine[S]) take(kind Kind, name string, seq uint64) (Event, bool) {
+	var s *timerSlot
+	switch kind {
+	case StateTimeout:
+		s = &e.stateTO
+	case EventTimeout:
+		s = &e.eventTO
+	default:
+		s = e.generic[name]
+	}
+	if s == nil || s.seq == 0 || s.seq != seq {
+		return Event{}, false
+	}
+	ev := Event{Kind: kind, Msg: s.msg, Name: name}
+	*s = timerSlot{}
+	return ev, true
+}
+
+func (e *Engine[S]) stop(reason error) {
+	if e.stopped == nil {
+		e.stopped = reason
+	}
+}
+
+func (k actionKind) String() string {
+	switch k {
+	case actPostpone:
+		return "postpone"
+	case actNextEvent:
+		return "next_event"
+	case actReply:
+		return "reply"
+	}
+	return "timeout"
+}
