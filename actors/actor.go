@@ -106,8 +106,7 @@ type proc struct {
 	watched  map[string]*cell // by protoactor id
 }
 
-// downNote asks a watcher to deliver the Down of an actor that was stopping
-// when watched.
+// downNote asks a watcher to deliver the Down of an actor that has exited.
 type downNote struct{ c *cell }
 
 func (s *System) spawn(parent actor.Context, a Actor, opts []SpawnOption) (Ref, error) {
@@ -270,17 +269,20 @@ func (p *proc) terminated(m *actor.Terminated) {
 	if p.exiting {
 		return
 	}
-	if !c.exited() {
-		// The watched actor was stopping when the watch reached it: its
-		// reason is known once it has exited.
-		self := p.cell
-		go func() {
-			<-c.done
-			Send(Ref{self}, downNote{c})
-		}()
+	// The runtime's notice jumps the mailbox queue; the Down goes to the
+	// back of it, behind every message the watched actor sent before it
+	// exited, as in Erlang.
+	self := Ref{p.cell}
+	if c.exited() {
+		Send(self, downNote{c})
 		return
 	}
-	p.deliver(Message{Kind: KindInfo, Body: Down{Ref: Ref{c}, Reason: c.reason}})
+	// The watched actor was stopping when the watch reached it: its reason
+	// is known once it has exited.
+	go func() {
+		<-c.done
+		Send(self, downNote{c})
+	}()
 }
 
 func panicOf(reason error) *PanicError {
