@@ -167,6 +167,13 @@ func (e *Engine[S]) dispatch(ev Event) {
 			return
 		}
 	}
+	old := e.state
+	changed := tr.stop == nil && tr.change && tr.next != old
+	if changed {
+		// Before the actions, so that a state timeout they set runs in the
+		// new state.
+		e.cancel(&e.stateTO)
+	}
 	var next []Event
 	postpone := false
 	for _, a := range tr.actions {
@@ -183,10 +190,7 @@ func (e *Engine[S]) dispatch(ev Event) {
 	if postpone {
 		e.postponed = append(e.postponed, ev)
 	}
-	old := e.state
-	changed := tr.change && tr.next != old
 	if changed {
-		e.cancel(&e.stateTO)
 		e.state = tr.next
 		// Next events first, then the postponed ones, then what was queued.
 		q := make([]Event, 0, len(next)+len(e.postponed)+len(e.queue))
