@@ -79,7 +79,9 @@ func (l *codeLock) HandleEvent(_ statem.Context, ev statem.Event, state lockStat
 	return statem.Unhandled[lockState]()
 }
 
-func (l *codeLock) Terminate(statem.Context, error, lockState) { l.actions = append(l.actions, "terminate") }
+func (l *codeLock) Terminate(statem.Context, error, lockState) {
+	l.actions = append(l.actions, "terminate")
+}
 
 func TestCodeLock(t *testing.T) {
 	lock := &codeLock{code: []int{1, 2, 3}}
