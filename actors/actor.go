@@ -117,7 +117,7 @@ func (s *System) spawn(parent actor.Context, a Actor, opts []SpawnOption) (Ref, 
 	for _, o := range opts {
 		o(&cfg)
 	}
-	c := &cell{sys: s, done: make(chan struct{})}
+	c := &cell{sys: s}
 	s.mu.Lock()
 	if cfg.name != "" {
 		if err := s.registerLocked(cfg.name, c); err != nil {
@@ -132,16 +132,19 @@ func (s *System) spawn(parent actor.Context, a Actor, opts []SpawnOption) (Ref, 
 	s.mu.Unlock()
 	s.live.Add(1)
 
-	p := &proc{actor: a, cell: c, initDone: make(chan error, 1)}
+	initDone := make(chan error, 1)
+	p := &proc{actor: a, cell: c, initDone: initDone}
 	p.ctx.p = p
-	props := actor.PropsFromProducer(func() actor.Actor { return p })
+	s.spawnMu.Lock()
+	s.pending = p
 	if parent == nil {
-		s.as.Root.Spawn(props)
+		s.as.Root.Spawn(s.props)
 	} else {
-		parent.Spawn(props)
+		parent.Spawn(s.props)
 	}
-	if err := <-p.initDone; err != nil {
-		<-c.done
+	s.spawnMu.Unlock()
+	if err := <-initDone; err != nil {
+		<-c.doneChan()
 		return Ref{}, err
 	}
 	return Ref{c}, nil
@@ -169,13 +172,15 @@ func (p *proc) Receive(pc actor.Context) {
 func (p *proc) start(pc actor.Context) {
 	p.cell.pid = pc.Self()
 	err := p.guard(func() error { return p.actor.Init(&p.ctx) })
+	initDone := p.initDone
+	p.initDone = nil
 	if err != nil {
 		p.exit(exitReason(err))
-		p.initDone <- p.reason
+		initDone <- p.reason
 		return
 	}
 	p.started = true
-	p.initDone <- nil
+	initDone <- nil
 }
 
 func (p *proc) user(m any) {
@@ -255,8 +260,7 @@ func (p *proc) stopping() {
 func (p *proc) stopped() {
 	c := p.cell
 	c.sys.forget(c)
-	c.reason = p.reason
-	close(c.done)
+	c.finish(p.reason)
 	c.sys.live.Add(-1)
 }
 
@@ -279,8 +283,9 @@ func (p *proc) terminated(m *actor.Terminated) {
 	}
 	// The watched actor was stopping when the watch reached it: its reason
 	// is known once it has exited.
+	done := c.doneChan()
 	go func() {
-		<-c.done
+		<-done
 		Send(self, downNote{c})
 	}()
 }

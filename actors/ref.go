@@ -3,6 +3,7 @@ package actors
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -18,18 +19,38 @@ type Ref struct{ c *cell }
 type cell struct {
 	sys       *System
 	pid       *actor.PID // set by the actor before anyone else can see the Ref
-	done      chan struct{}
-	reason    error // written once, before done is closed
+	dead      atomic.Bool
+	reason    error // written once, before dead is set
 	requested atomic.Pointer[error]
 	name      string // guarded by sys.mu
+
+	mu   sync.Mutex
+	done chan struct{} // made on demand: most actors are never waited for
 }
 
-func (c *cell) exited() bool {
-	select {
-	case <-c.done:
-		return true
-	default:
-		return false
+func (c *cell) exited() bool { return c.dead.Load() }
+
+// doneChan returns a channel closed once the actor has exited.
+func (c *cell) doneChan() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done == nil {
+		c.done = make(chan struct{})
+		if c.dead.Load() {
+			close(c.done)
+		}
+	}
+	return c.done
+}
+
+// finish records the exit reason and wakes those waiting for the exit.
+func (c *cell) finish(reason error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reason = reason
+	c.dead.Store(true)
+	if c.done != nil {
+		close(c.done)
 	}
 }
 
@@ -53,7 +74,7 @@ func (r Ref) Done() <-chan struct{} {
 	if r.c == nil {
 		return nil
 	}
-	return r.c.done
+	return r.c.doneChan()
 }
 
 // ExitReason returns why the actor exited, or nil while it is alive (and for
@@ -177,11 +198,12 @@ func Call(ctx context.Context, to Ref, req any) (any, error) {
 		return nil, exitedError(to)
 	}
 	ch := make(chan any, 1)
+	done := to.c.doneChan()
 	to.c.sys.as.Root.Send(to.c.pid, &callMsg{req: req, ch: ch})
 	select {
 	case v := <-ch:
 		return replyValue(v)
-	case <-to.c.done:
+	case <-done:
 		select {
 		case v := <-ch:
 			return replyValue(v)
@@ -226,9 +248,10 @@ func sendSync(to Ref, msg any) {
 		return
 	}
 	ack := make(chan struct{})
+	done := to.c.doneChan()
 	to.c.sys.as.Root.Send(to.c.pid, syncMsg{msg: msg, ack: ack})
 	select {
 	case <-ack:
-	case <-to.c.done:
+	case <-done:
 	}
 }

@@ -22,6 +22,12 @@ type System struct {
 	stopped atomic.Bool
 	live    atomic.Int64
 
+	// Every actor shares one Props: its producer hands over the actor
+	// being spawned, under spawnMu.
+	props   *actor.Props
+	spawnMu sync.Mutex
+	pending *proc
+
 	mu      sync.Mutex
 	names   map[string]*cell
 	roots   map[*cell]uint64 // top-level actors and their spawn order
@@ -67,6 +73,11 @@ func NewSystem(opts ...Option) *System {
 	runtimeLogger := slog.New(&minLevelHandler{
 		Handler: cfg.logger.Handler().WithAttrs([]slog.Attr{slog.String("lib", "protoactor")}),
 		min:     cfg.runtimeLevel,
+	})
+	s.props = actor.PropsFromProducer(func() actor.Actor {
+		p := s.pending
+		s.pending = nil
+		return p
 	})
 	s.as = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return runtimeLogger
@@ -154,7 +165,7 @@ func (s *System) Shutdown(ctx context.Context) error {
 	for _, c := range roots {
 		Exit(Ref{c}, ErrShutdown)
 		select {
-		case <-c.done:
+		case <-c.doneChan():
 		case <-ctx.Done():
 			err = fmt.Errorf("actors: shutdown: %w", ctx.Err())
 		}

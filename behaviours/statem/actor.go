@@ -10,24 +10,21 @@ import (
 // [Call], [Cast] and [Info] events, timers go through the system's clock,
 // and a [Stop] transition or a panic ends the actor with that reason.
 func New[S comparable](m Machine[S], opts ...Option) actors.Actor {
-	a := &host[S]{}
-	a.opts = opts
-	a.m = m
-	return a
+	h := &host[S]{}
+	h.m = m
+	for _, o := range opts {
+		o(&h.opts)
+	}
+	return h
 }
 
 type host[S comparable] struct {
 	Engine[S]
-	m    Machine[S]
-	opts []Option
-	self actors.Ref
-	clk  actors.Clock
+	actx *actors.Context
 }
 
 func (h *host[S]) Init(ctx *actors.Context) error {
-	h.self, h.clk = ctx.Self(), ctx.Clock()
-	h.setup(h.m, ctx, h, h.opts)
-	h.opts = nil
+	h.actx, h.ctx, h.sched = ctx, ctx, h
 	return h.Start()
 }
 
@@ -49,5 +46,5 @@ func (h *host[S]) Terminate(_ *actors.Context, reason error) { h.Engine.Terminat
 
 // Schedule implements [Scheduler] through the system's clock.
 func (h *host[S]) Schedule(d time.Duration, exp Expiry) actors.Timer {
-	return actors.SendAfter(h.clk, d, h.self, exp)
+	return actors.SendAfter(h.actx.Clock(), d, h.actx.Self(), exp)
 }

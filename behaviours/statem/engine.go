@@ -41,24 +41,29 @@ type Engine[S comparable] struct {
 	queue     []Event // events to handle before the mailbox, in order
 	postponed []Event
 	seq       uint64
-	stateTO   timerSlot
-	eventTO   timerSlot
-	generic   map[string]*timerSlot
+	timers    *timerSet // made at the first timeout: idle machines have none
 	stopped   error
+}
+
+type timerSet struct {
+	state, event timerSlot
+	generic      map[string]*timerSlot
+}
+
+func (e *Engine[S]) timerSet() *timerSet {
+	if e.timers == nil {
+		e.timers = &timerSet{}
+	}
+	return e.timers
 }
 
 // NewEngine returns an engine for m; call Start before anything else.
 func NewEngine[S comparable](m Machine[S], ctx Context, sched Scheduler, opts ...Option) *Engine[S] {
-	e := &Engine[S]{}
-	e.setup(m, ctx, sched, opts)
-	return e
-}
-
-func (e *Engine[S]) setup(m Machine[S], ctx Context, sched Scheduler, opts []Option) {
-	e.m, e.ctx, e.sched = m, ctx, sched
+	e := &Engine[S]{m: m, ctx: ctx, sched: sched}
 	for _, o := range opts {
 		o(&e.opts)
 	}
+	return e
 }
 
 // State returns the current state.
@@ -117,10 +122,12 @@ func (e *Engine[S]) Expire(exp Expiry) error {
 
 // Terminate cancels the running timers and calls the machine's Terminate.
 func (e *Engine[S]) Terminate(reason error) {
-	e.cancel(&e.stateTO)
-	e.cancel(&e.eventTO)
-	for _, s := range e.generic {
-		e.cancel(s)
+	if t := e.timers; t != nil {
+		e.cancel(&t.state)
+		e.cancel(&t.event)
+		for _, s := range t.generic {
+			e.cancel(s)
+		}
 	}
 	e.m.Terminate(e.ctx, reason, e.state)
 }
@@ -146,8 +153,8 @@ func (e *Engine[S]) drain() {
 
 // dispatch calls the machine for ev and carries out the transition.
 func (e *Engine[S]) dispatch(ev Event) {
-	if ev.Kind != EventTimeout {
-		e.cancel(&e.eventTO)
+	if e.timers != nil && ev.Kind != EventTimeout {
+		e.cancel(&e.timers.event)
 	}
 	tr := e.m.HandleEvent(e.ctx, ev, e.state)
 	if tr.unhandled {
@@ -169,10 +176,10 @@ func (e *Engine[S]) dispatch(ev Event) {
 	}
 	old := e.state
 	changed := tr.stop == nil && tr.change && tr.next != old
-	if changed {
+	if changed && e.timers != nil {
 		// Before the actions, so that a state timeout they set runs in the
 		// new state.
-		e.cancel(&e.stateTO)
+		e.cancel(&e.timers.state)
 	}
 	var next []Event
 	postpone := false
@@ -235,27 +242,28 @@ func (e *Engine[S]) apply(a Action, next []Event) []Event {
 	case actNextEvent:
 		next = append(next, Event{Kind: Internal, Msg: a.msg})
 	case actStateTimeout:
-		e.arm(&e.stateTO, StateTimeout, "", a.d, a.msg)
+		e.arm(&e.timerSet().state, StateTimeout, "", a.d, a.msg)
 	case actEventTimeout:
-		e.arm(&e.eventTO, EventTimeout, "", a.d, a.msg)
+		e.arm(&e.timerSet().event, EventTimeout, "", a.d, a.msg)
 	case actTimeout:
 		e.arm(e.slot(a.name), Timeout, a.name, a.d, a.msg)
 	case actCancelTimeout:
-		if s := e.generic[a.name]; s != nil {
-			e.cancel(s)
+		if e.timers != nil && e.timers.generic[a.name] != nil {
+			e.cancel(e.timers.generic[a.name])
 		}
 	}
 	return next
 }
 
 func (e *Engine[S]) slot(name string) *timerSlot {
-	if e.generic == nil {
-		e.generic = make(map[string]*timerSlot)
+	t := e.timerSet()
+	if t.generic == nil {
+		t.generic = make(map[string]*timerSlot)
 	}
-	s := e.generic[name]
+	s := t.generic[name]
 	if s == nil {
 		s = &timerSlot{}
-		e.generic[name] = s
+		t.generic[name] = s
 	}
 	return s
 }
@@ -285,14 +293,18 @@ func (e *Engine[S]) cancel(s *timerSlot) {
 // take ends the timeout (kind, name) if seq is its current generation and
 // returns its event.
 func (e *Engine[S]) take(kind Kind, name string, seq uint64) (Event, bool) {
+	t := e.timers
+	if t == nil {
+		return Event{}, false
+	}
 	var s *timerSlot
 	switch kind {
 	case StateTimeout:
-		s = &e.stateTO
+		s = &t.state
 	case EventTimeout:
-		s = &e.eventTO
+		s = &t.event
 	default:
-		s = e.generic[name]
+		s = t.generic[name]
 	}
 	if s == nil || s.seq == 0 || s.seq != seq {
 		return Event{}, false

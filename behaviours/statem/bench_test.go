@@ -1,0 +1,159 @@
+package statem_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"runtime"
+	"testing"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/parrot-platform/parrot/actors"
+	"github.com/parrot-platform/parrot/behaviours/statem"
+)
+
+// The benchmarks compare a statem machine hosted by statem.New with a bare
+// protoactor actor doing the same work (count a message, signal after the
+// last one), side by side in one run.
+
+type tick struct{}
+
+type last struct{ done chan struct{} }
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func bareSystem() *actor.ActorSystem {
+	return actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return quiet }))
+}
+
+// counter is the machine: it counts ticks in one state and closes done on
+// the last message.
+type counter struct{ n int }
+
+func (c *counter) Init(statem.Context) (int, []statem.Action, error) { return 0, nil, nil }
+
+func (c *counter) HandleEvent(_ statem.Context, ev statem.Event, _ int) statem.Transition[int] {
+	switch m := ev.Msg.(type) {
+	case tick:
+		c.n++
+	case last:
+		close(m.done)
+	}
+	return statem.Transition[int]{}
+}
+
+func (c *counter) Terminate(statem.Context, error, int) {}
+
+func BenchmarkDispatch(b *testing.B) {
+	var msg any = tick{}
+	b.Run("protoactor", func(b *testing.B) {
+		sys := bareSystem()
+		n := 0
+		pid := sys.Root.Spawn(actor.PropsFromFunc(func(c actor.Context) {
+			switch m := c.Message().(type) {
+			case tick:
+				n++
+			case last:
+				close(m.done)
+			}
+		}))
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			sys.Root.Send(pid, msg)
+		}
+		done := make(chan struct{})
+		sys.Root.Send(pid, last{done})
+		<-done
+		b.StopTimer()
+		_ = sys.Root.StopFuture(pid).Wait()
+	})
+	b.Run("statem", func(b *testing.B) {
+		sys := actors.NewSystem(actors.WithLogger(quiet))
+		defer sys.Shutdown(context.Background())
+		ref, err := sys.Spawn(statem.New[int](&counter{}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			actors.Send(ref, msg)
+		}
+		done := make(chan struct{})
+		actors.Send(ref, last{done})
+		<-done
+	})
+}
+
+func BenchmarkSpawnStop(b *testing.B) {
+	b.Run("protoactor", func(b *testing.B) {
+		sys := bareSystem()
+		props := actor.PropsFromFunc(func(actor.Context) {})
+		b.ReportAllocs()
+		for b.Loop() {
+			pid := sys.Root.Spawn(props)
+			_ = sys.Root.StopFuture(pid).Wait()
+		}
+	})
+	b.Run("statem", func(b *testing.B) {
+		sys := actors.NewSystem(actors.WithLogger(quiet))
+		defer sys.Shutdown(context.Background())
+		b.ReportAllocs()
+		for b.Loop() {
+			ref, err := sys.Spawn(statem.New[int](&counter{}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			actors.Stop(ref)
+			<-ref.Done()
+		}
+	})
+}
+
+const idleActors = 100_000
+
+// BenchmarkIdleMemory reports the heap held per idle actor with 100,000 of
+// them alive (B/actor); the loop only repeats the measurement.
+func BenchmarkIdleMemory(b *testing.B) {
+	b.Run("protoactor", func(b *testing.B) {
+		for b.Loop() {
+			sys := bareSystem()
+			props := actor.PropsFromFunc(func(actor.Context) {})
+			pids := make([]*actor.PID, 0, idleActors)
+			before := heapInUse()
+			for range idleActors {
+				pids = append(pids, sys.Root.Spawn(props))
+			}
+			b.ReportMetric(float64(heapInUse()-before)/idleActors, "B/actor")
+			for _, pid := range pids {
+				_ = sys.Root.StopFuture(pid).Wait()
+			}
+		}
+	})
+	b.Run("statem", func(b *testing.B) {
+		for b.Loop() {
+			sys := actors.NewSystem(actors.WithLogger(quiet))
+			refs := make([]actors.Ref, 0, idleActors)
+			before := heapInUse()
+			for range idleActors {
+				ref, err := sys.Spawn(statem.New[int](&counter{}))
+				if err != nil {
+					b.Fatal(err)
+				}
+				refs = append(refs, ref)
+			}
+			b.ReportMetric(float64(heapInUse()-before)/idleActors, "B/actor")
+			_ = sys.Shutdown(context.Background())
+		}
+	})
+}
+
+func heapInUse() int64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapInuse)
+}
