@@ -260,8 +260,10 @@ func (p *proc) stopping() {
 func (p *proc) stopped() {
 	c := p.cell
 	c.sys.forget(c)
-	c.finish(p.reason)
+	// Counted out before the exit is seen, so that whoever waited for it
+	// (System.Shutdown, then a check of Live) finds the count up to date.
 	c.sys.live.Add(-1)
+	c.finish(p.reason)
 }
 
 func (p *proc) terminated(m *actor.Terminated) {
