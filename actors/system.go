@@ -21,6 +21,7 @@ type System struct {
 	clock   Clock
 	stopped atomic.Bool
 	live    atomic.Int64
+	asDone  sync.Once // the runtime's own Shutdown may run only once
 
 	// Every actor shares one Props: its producer hands over the actor
 	// being spawned, under spawnMu.
@@ -151,7 +152,8 @@ func (s *System) Whereis(name string) (Ref, bool) {
 // Shutdown stops every top-level actor, the most recently spawned first,
 // with reason [ErrShutdown], waiting for each to exit (supervisors stop
 // their own children first). It returns ctx.Err() if ctx ends first.
-// Spawning on a stopped system fails with [ErrSystemStopped].
+// Spawning on a stopped system fails with [ErrSystemStopped]. Calling
+// Shutdown again is harmless, and waits again for actors still stopping.
 func (s *System) Shutdown(ctx context.Context) error {
 	s.stopped.Store(true)
 	s.mu.Lock()
@@ -173,7 +175,7 @@ func (s *System) Shutdown(ctx context.Context) error {
 			break
 		}
 	}
-	s.as.Shutdown()
+	s.asDone.Do(s.as.Shutdown)
 	return err
 }
 
