@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"time"
@@ -190,7 +191,8 @@ func (p *proc) user(m any) {
 	}
 	if p.exiting {
 		if cm, ok := m.(*callMsg); ok {
-			cm.ch <- ErrNoProc
+			// As for a call to an actor that has exited: the reason too.
+			cm.ch <- fmt.Errorf("%w: %s exiting: %w", ErrNoProc, Ref{p.cell}, p.reason)
 		}
 		return
 	}
