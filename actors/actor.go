@@ -105,6 +105,7 @@ type proc struct {
 	exiting  bool
 	reason   error
 	watched  map[string]*cell // by protoactor id
+	named    bool             // spawned WithName: Whereis sees the cell before start
 }
 
 // downNote asks a watcher to deliver the Down of an actor that has exited.
@@ -134,7 +135,7 @@ func (s *System) spawn(parent actor.Context, a Actor, opts []SpawnOption) (Ref, 
 	s.live.Add(1)
 
 	initDone := make(chan error, 1)
-	p := &proc{actor: a, cell: c, initDone: initDone}
+	p := &proc{actor: a, cell: c, initDone: initDone, named: cfg.name != ""}
 	p.ctx.p = p
 	s.spawnMu.Lock()
 	s.pending = p
@@ -171,7 +172,14 @@ func (p *proc) Receive(pc actor.Context) {
 }
 
 func (p *proc) start(pc actor.Context) {
-	p.cell.pid = pc.Self()
+	if p.named {
+		// Whereis hands the cell out once its pid is set, under this lock.
+		p.cell.sys.mu.Lock()
+		p.cell.pid = pc.Self()
+		p.cell.sys.mu.Unlock()
+	} else {
+		p.cell.pid = pc.Self()
+	}
 	err := p.guard(func() error { return p.actor.Init(&p.ctx) })
 	initDone := p.initDone
 	p.initDone = nil

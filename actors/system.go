@@ -141,12 +141,18 @@ func (s *System) Unregister(name string) {
 	}
 }
 
-// Whereis returns the actor registered under name.
+// Whereis returns the actor registered under name. An actor spawned
+// [WithName] is found from the start of its Init; what is sent to it then
+// waits until Init has returned.
 func (s *System) Whereis(name string) (Ref, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.names[name]
-	return Ref{c}, ok
+	if !ok || c.pid == nil {
+		// Reserved by a spawn WithName whose actor has not started yet.
+		return Ref{}, false
+	}
+	return Ref{c}, true
 }
 
 // Shutdown stops every top-level actor, the most recently spawned first,
