@@ -23,6 +23,7 @@ type cell struct {
 	reason    error // written once, before dead is set
 	requested atomic.Pointer[error]
 	name      string // guarded by sys.mu
+	forgotten bool   // guarded by sys.mu: the actor is exiting, its name released
 
 	mu   sync.Mutex
 	done chan struct{} // made on demand: most actors are never waited for

@@ -123,7 +123,7 @@ func (s *System) registerLocked(name string, c *cell) error {
 	if _, taken := s.names[name]; taken || c.name != "" {
 		return fmt.Errorf("%w: %q", ErrNameTaken, name)
 	}
-	if c.exited() {
+	if c.forgotten || c.exited() {
 		return ErrNoProc
 	}
 	s.names[name] = c
@@ -188,6 +188,7 @@ func (s *System) Shutdown(ctx context.Context) error {
 // forget removes an exited actor's name and root entry.
 func (s *System) forget(c *cell) {
 	s.mu.Lock()
+	c.forgotten = true
 	if c.name != "" {
 		delete(s.names, c.name)
 		c.name = ""
