@@ -31,7 +31,7 @@ type (
 
 func (d *door) Init(statem.Context) (string, []statem.Action, error) { return "closed", nil, nil }
 
-func (d *door) HandleEvent(_ statem.Context, ev statem.Event, state string) statem.Transition[string] {
+func (d *door) HandleEvent(ev statem.Event, state string) statem.Transition[string] {
 	switch msg := ev.Msg.(type) {
 	case string:
 		if ev.Kind == statem.Enter {
@@ -61,7 +61,7 @@ func (d *door) HandleEvent(_ statem.Context, ev statem.Event, state string) stat
 	return statem.Unhandled[string]()
 }
 
-func (d *door) Terminate(_ statem.Context, reason error, state string) {
+func (d *door) Terminate(reason error, state string) {
 	actors.Send(d.probe, ended{state, reason})
 }
 

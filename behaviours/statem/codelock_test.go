@@ -38,7 +38,7 @@ func (l *codeLock) Init(statem.Context) (lockState, []statem.Action, error) {
 	return locked, nil, nil
 }
 
-func (l *codeLock) HandleEvent(_ statem.Context, ev statem.Event, state lockState) statem.Transition[lockState] {
+func (l *codeLock) HandleEvent(ev statem.Event, state lockState) statem.Transition[lockState] {
 	if ev.Kind == statem.Call {
 		if _, ok := ev.Msg.(codeLength); ok {
 			return statem.Keep[lockState](statem.Reply(ev.From, len(l.code)))
@@ -79,7 +79,7 @@ func (l *codeLock) HandleEvent(_ statem.Context, ev statem.Event, state lockStat
 	return statem.Unhandled[lockState]()
 }
 
-func (l *codeLock) Terminate(statem.Context, error, lockState) {
+func (l *codeLock) Terminate(error, lockState) {
 	l.actions = append(l.actions, "terminate")
 }
 

@@ -129,7 +129,7 @@ func (e *Engine[S]) Terminate(reason error) {
 			e.cancel(s)
 		}
 	}
-	e.m.Terminate(e.ctx, reason, e.state)
+	e.m.Terminate(reason, e.state)
 }
 
 func (e *Engine[S]) drain() {
@@ -137,43 +137,60 @@ func (e *Engine[S]) drain() {
 		ev := e.queue[0]
 		e.queue[0] = Event{}
 		e.queue = e.queue[1:]
-		if ev.seq != 0 {
+		if exp, zero := ev.Msg.(Expiry); zero && ev.Kind == 0 {
 			// A zero timeout queued in the engine: still current?
 			var ok bool
-			if ev, ok = e.take(ev.Kind, ev.Name, ev.seq); !ok {
+			if ev, ok = e.take(exp.kind, exp.name, exp.seq); !ok {
 				continue
 			}
 		}
 		e.dispatch(ev)
 	}
-	if len(e.queue) == 0 {
+	if e.queue != nil && len(e.queue) == 0 {
 		e.queue = nil
 	}
 }
 
-// dispatch calls the machine for ev and carries out the transition.
+// dispatch calls the machine for ev and carries out the transition. The
+// common case, keeping the state with no action, does nothing more; the
+// rest lives in functions of their own so that this one stays small.
 func (e *Engine[S]) dispatch(ev Event) {
 	if e.timers != nil && ev.Kind != EventTimeout {
 		e.cancel(&e.timers.event)
 	}
-	tr := e.m.HandleEvent(e.ctx, ev, e.state)
+	tr := e.m.HandleEvent(ev, e.state)
 	if tr.unhandled {
-		switch e.opts.unhandled {
-		case PostponeUnhandled:
-			tr = Keep[S](Postpone())
-		case CrashUnhandled:
-			e.stop(fmt.Errorf("%w: %v %T in state %v", ErrUnhandled, ev.Kind, ev.Msg, e.state))
-			return
-		default:
-			e.ctx.Logger().Debug("statem: unhandled event dropped",
-				slog.Any("state", e.state), slog.String("kind", ev.Kind.String()),
-				slog.String("msg", fmt.Sprintf("%T", ev.Msg)))
-			if ev.Kind == Call {
-				ev.From.Reply(ErrUnhandled)
-			}
+		if !e.unhandled(&ev) {
 			return
 		}
+		tr = Keep[S](Postpone())
 	}
+	if tr.actions != nil || tr.change || tr.repeat || tr.stop != nil {
+		e.transition(&ev, &tr)
+	}
+}
+
+// unhandled applies the policy for an unhandled event; it reports whether
+// the event is to be postponed.
+func (e *Engine[S]) unhandled(ev *Event) bool {
+	switch e.opts.unhandled {
+	case PostponeUnhandled:
+		return true
+	case CrashUnhandled:
+		e.stop(fmt.Errorf("%w: %v %T in state %v", ErrUnhandled, ev.Kind, ev.Msg, e.state))
+	default:
+		e.ctx.Logger().Debug("statem: unhandled event dropped",
+			slog.Any("state", e.state), slog.String("kind", ev.Kind.String()),
+			slog.String("msg", fmt.Sprintf("%T", ev.Msg)))
+		if ev.Kind == Call {
+			ev.From.Reply(ErrUnhandled)
+		}
+	}
+	return false
+}
+
+// transition carries out tr, the result of handling ev.
+func (e *Engine[S]) transition(ev *Event, tr *Transition[S]) {
 	old := e.state
 	changed := tr.stop == nil && tr.change && tr.next != old
 	if changed && e.timers != nil {
@@ -195,7 +212,7 @@ func (e *Engine[S]) dispatch(ev Event) {
 		return
 	}
 	if postpone {
-		e.postponed = append(e.postponed, ev)
+		e.postponed = append(e.postponed, *ev)
 	}
 	if changed {
 		e.state = tr.next
@@ -213,7 +230,7 @@ func (e *Engine[S]) dispatch(ev Event) {
 
 // enter makes the state enter call.
 func (e *Engine[S]) enter(old S) {
-	tr := e.m.HandleEvent(e.ctx, Event{Kind: Enter, Msg: old}, e.state)
+	tr := e.m.HandleEvent(Event{Kind: Enter, Msg: old}, e.state)
 	if tr.unhandled {
 		return
 	}
@@ -276,11 +293,13 @@ func (e *Engine[S]) arm(s *timerSlot, kind Kind, name string, d time.Duration, m
 	}
 	e.seq++
 	s.seq, s.msg = e.seq, msg
+	exp := Expiry{kind: kind, name: name, seq: s.seq}
 	if d == 0 {
-		e.queue = append(e.queue, Event{Kind: kind, Name: name, seq: s.seq})
+		// Queued as a kindless event carrying its Expiry.
+		e.queue = append(e.queue, Event{Msg: exp})
 		return
 	}
-	s.timer = e.sched.Schedule(d, Expiry{kind: kind, name: name, seq: s.seq})
+	s.timer = e.sched.Schedule(d, exp)
 }
 
 func (e *Engine[S]) cancel(s *timerSlot) {

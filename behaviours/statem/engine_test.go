@@ -27,7 +27,7 @@ func (f *fsm) Init(statem.Context) (string, []statem.Action, error) {
 	return f.initial, f.initActs, nil
 }
 
-func (f *fsm) HandleEvent(_ statem.Context, ev statem.Event, state string) statem.Transition[string] {
+func (f *fsm) HandleEvent(ev statem.Event, state string) statem.Transition[string] {
 	msg := ev.Msg
 	if ev.Kind == statem.Timeout {
 		msg = fmt.Sprintf("%s=%v", ev.Name, ev.Msg)
@@ -36,7 +36,7 @@ func (f *fsm) HandleEvent(_ statem.Context, ev statem.Event, state string) state
 	return f.handle(ev, state)
 }
 
-func (f *fsm) Terminate(_ statem.Context, reason error, state string) {
+func (f *fsm) Terminate(reason error, state string) {
 	f.terminated = append(f.terminated, fmt.Sprintf("%s %v", state, reason))
 }
 

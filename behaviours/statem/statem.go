@@ -9,15 +9,17 @@ import (
 	"github.com/parrot-platform/parrot/actors"
 )
 
-// Machine is what users implement. The machine's own fields are its data.
+// Machine is what users implement. The machine's own fields are its data;
+// a machine that needs its Context (its own Ref, the time, a logger) keeps
+// the one Init is given.
 type Machine[S comparable] interface {
 	// Init returns the initial state and actions (timeouts, next events).
 	// An error stops the machine before it starts.
 	Init(ctx Context) (S, []Action, error)
 	// HandleEvent handles one event in the current state.
-	HandleEvent(ctx Context, ev Event, state S) Transition[S]
+	HandleEvent(ev Event, state S) Transition[S]
 	// Terminate runs when the machine stops, with the reason.
-	Terminate(ctx Context, reason error, state S)
+	Terminate(reason error, state S)
 }
 
 // Context is what the host gives the machine's callbacks; *actors.Context
@@ -69,8 +71,6 @@ type Event struct {
 	From actors.From
 	// Name is the name of a generic Timeout event.
 	Name string
-
-	seq uint64 // a timeout's generation, for dropping cancelled ones
 }
 
 // Errors a machine may stop with.
