@@ -213,9 +213,13 @@ func result(ref actors.Ref, err error) any {
 
 // add registers a new child spec and starts it.
 func (s *supervisor) add(cs ChildSpec) (actors.Ref, error) {
-	if cs.ID == "" {
+	for cs.ID == "" {
+		// Skip generated ids a child was given explicitly.
 		s.autoID++
-		cs.ID = "child-" + strconv.FormatUint(s.autoID, 10)
+		id := "child-" + strconv.FormatUint(s.autoID, 10)
+		if _, taken := s.byID[id]; !taken {
+			cs.ID = id
+		}
 	}
 	if _, dup := s.byID[cs.ID]; dup {
 		return actors.Ref{}, fmt.Errorf("%w: %q", ErrChildExists, cs.ID)
