@@ -154,7 +154,6 @@ func (s *System) spawn(parent actor.Context, a Actor, opts []SpawnOption) (Ref, 
 
 // Receive implements protoactor's Actor.
 func (p *proc) Receive(pc actor.Context) {
-	p.ctx.pc = pc
 	switch m := pc.Message().(type) {
 	case *actor.Started:
 		p.start(pc)
@@ -172,6 +171,9 @@ func (p *proc) Receive(pc actor.Context) {
 }
 
 func (p *proc) start(pc actor.Context) {
+	// Without middleware the runtime hands an actor the same context for
+	// all its messages.
+	p.ctx.pc = pc
 	if p.named {
 		// Whereis hands the cell out once its pid is set, under this lock.
 		p.cell.sys.mu.Lock()
@@ -180,7 +182,7 @@ func (p *proc) start(pc actor.Context) {
 	} else {
 		p.cell.pid = pc.Self()
 	}
-	err := p.guard(func() error { return p.actor.Init(&p.ctx) })
+	err := p.initActor()
 	initDone := p.initDone
 	p.initDone = nil
 	if err != nil {
@@ -219,19 +221,30 @@ func (p *proc) user(m any) {
 }
 
 func (p *proc) deliver(msg Message) {
-	if err := p.guard(func() error { return p.actor.Receive(&p.ctx, msg) }); err != nil {
+	defer p.recoverCrash()
+	if err := p.actor.Receive(&p.ctx, msg); err != nil {
 		p.exit(exitReason(err))
 	}
 }
 
-// guard runs a callback, turning a panic into a crash reason.
-func (p *proc) guard(f func() error) (err error) {
+func (p *proc) initActor() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &CrashError{Err: &PanicError{Value: r, Stack: debug.Stack()}}
+			err = panicReason(r)
 		}
 	}()
-	return f()
+	return p.actor.Init(&p.ctx)
+}
+
+// recoverCrash, deferred, turns a panic of a callback into a crash.
+func (p *proc) recoverCrash() {
+	if r := recover(); r != nil {
+		p.exit(panicReason(r))
+	}
+}
+
+func panicReason(r any) error {
+	return &CrashError{Err: &PanicError{Value: r, Stack: debug.Stack()}}
 }
 
 // exit starts stopping the actor with reason.
@@ -262,9 +275,12 @@ func (p *proc) stopping() {
 	if !p.started {
 		return
 	}
-	if err := p.guard(func() error { p.actor.Terminate(&p.ctx, p.reason); return nil }); err != nil {
-		p.cell.sys.logger.Error("actor terminate failed", slog.String("actor", p.cell.pid.Id), slog.Any("reason", err))
-	}
+	defer func() {
+		if r := recover(); r != nil {
+			p.cell.sys.logger.Error("actor terminate failed", slog.String("actor", p.cell.pid.Id), slog.Any("reason", panicReason(r)))
+		}
+	}()
+	p.actor.Terminate(&p.ctx, p.reason)
 }
 
 func (p *proc) stopped() {
