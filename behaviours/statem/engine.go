@@ -159,20 +159,20 @@ func (e *Engine[S]) dispatch(ev Event) {
 		e.cancel(&e.timers.event)
 	}
 	tr := e.m.HandleEvent(ev, e.state)
-	if tr.unhandled {
-		if !e.unhandled(&ev) {
+	if tr.flags&unhandled != 0 {
+		if !e.unhandled(ev) {
 			return
 		}
 		tr = Keep[S](Postpone())
 	}
-	if tr.actions != nil || tr.change || tr.repeat || tr.stop != nil {
-		e.transition(&ev, &tr)
+	if tr.actions != nil || tr.flags != 0 || tr.stop != nil {
+		e.transition(ev, tr)
 	}
 }
 
 // unhandled applies the policy for an unhandled event; it reports whether
 // the event is to be postponed.
-func (e *Engine[S]) unhandled(ev *Event) bool {
+func (e *Engine[S]) unhandled(ev Event) bool {
 	switch e.opts.unhandled {
 	case PostponeUnhandled:
 		return true
@@ -190,9 +190,9 @@ func (e *Engine[S]) unhandled(ev *Event) bool {
 }
 
 // transition carries out tr, the result of handling ev.
-func (e *Engine[S]) transition(ev *Event, tr *Transition[S]) {
+func (e *Engine[S]) transition(ev Event, tr Transition[S]) {
 	old := e.state
-	changed := tr.stop == nil && tr.change && tr.next != old
+	changed := tr.stop == nil && tr.flags&change != 0 && tr.next != old
 	if changed && e.timers != nil {
 		// Before the actions, so that a state timeout they set runs in the
 		// new state.
@@ -212,7 +212,7 @@ func (e *Engine[S]) transition(ev *Event, tr *Transition[S]) {
 		return
 	}
 	if postpone {
-		e.postponed = append(e.postponed, *ev)
+		e.postponed = append(e.postponed, ev)
 	}
 	if changed {
 		e.state = tr.next
@@ -223,7 +223,7 @@ func (e *Engine[S]) transition(ev *Event, tr *Transition[S]) {
 	} else if len(next) > 0 {
 		e.queue = append(next, e.queue...)
 	}
-	if e.opts.enter && (changed || tr.repeat) {
+	if e.opts.enter && (changed || tr.flags&repeat != 0) {
 		e.enter(old)
 	}
 }
@@ -231,10 +231,10 @@ func (e *Engine[S]) transition(ev *Event, tr *Transition[S]) {
 // enter makes the state enter call.
 func (e *Engine[S]) enter(old S) {
 	tr := e.m.HandleEvent(Event{Kind: Enter, Msg: old}, e.state)
-	if tr.unhandled {
+	if tr.flags&unhandled != 0 {
 		return
 	}
-	if tr.change && tr.next != e.state {
+	if tr.flags&change != 0 && tr.next != e.state {
 		e.stop(fmt.Errorf("%w: state change from the enter call of %v", ErrBadAction, e.state))
 		return
 	}

@@ -87,18 +87,24 @@ var (
 // Transition is the result of HandleEvent. The zero Transition keeps the
 // state and does nothing.
 type Transition[S comparable] struct {
-	next      S
-	change    bool
-	repeat    bool
-	unhandled bool
-	stop      error
-	actions   []Action
+	next    S
+	flags   transitionFlags
+	stop    error
+	actions []Action
 }
+
+type transitionFlags uint8
+
+const (
+	change transitionFlags = 1 << iota
+	repeat
+	unhandled
+)
 
 // Next moves to state s (a state change only if s differs from the current
 // state) and runs actions.
 func Next[S comparable](s S, actions ...Action) Transition[S] {
-	return Transition[S]{next: s, change: true, actions: actions}
+	return Transition[S]{next: s, flags: change, actions: actions}
 }
 
 // Keep keeps the current state and runs actions.
@@ -110,7 +116,7 @@ func Keep[S comparable](actions ...Action) Transition[S] {
 // call as if the state had been entered again (postponed events are not
 // replayed).
 func Repeat[S comparable](actions ...Action) Transition[S] {
-	return Transition[S]{repeat: true, actions: actions}
+	return Transition[S]{flags: repeat, actions: actions}
 }
 
 // Stop runs actions (replies are sent) and stops the machine with reason;
@@ -125,7 +131,7 @@ func Stop[S comparable](reason error, actions ...Action) Transition[S] {
 // Unhandled says the machine does not handle this event in this state; the
 // engine applies its [UnhandledPolicy].
 func Unhandled[S comparable]() Transition[S] {
-	return Transition[S]{unhandled: true}
+	return Transition[S]{flags: unhandled}
 }
 
 type actionKind uint8
