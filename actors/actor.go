@@ -109,7 +109,7 @@ type proc struct {
 }
 
 // downNote asks a watcher to deliver the Down of an actor that has exited.
-type downNote struct{ c *cell }
+type downNote struct{ ref Ref }
 
 func (s *System) spawn(parent actor.Context, a Actor, opts []SpawnOption) (Ref, error) {
 	if s.stopped.Load() {
@@ -213,7 +213,7 @@ func (p *proc) user(m any) {
 	case castMsg:
 		msg = Message{Kind: KindCast, Body: m.msg}
 	case downNote:
-		msg = Message{Kind: KindInfo, Body: Down{Ref: Ref{m.c}, Reason: m.c.reason}}
+		msg = Message{Kind: KindInfo, Body: Down{Ref: m.ref, Reason: m.ref.c.reason}}
 	default:
 		msg = Message{Kind: KindInfo, Body: m}
 	}
@@ -306,7 +306,7 @@ func (p *proc) terminated(m *actor.Terminated) {
 	// exited, as in Erlang.
 	self := Ref{p.cell}
 	if c.exited() {
-		Send(self, downNote{c})
+		Send(self, downNote{Ref{c}})
 		return
 	}
 	// The watched actor was stopping when the watch reached it: its reason
@@ -314,7 +314,7 @@ func (p *proc) terminated(m *actor.Terminated) {
 	done := c.doneChan()
 	go func() {
 		<-done
-		Send(self, downNote{c})
+		Send(self, downNote{Ref{c}})
 	}()
 }
 

@@ -142,14 +142,11 @@ func BenchmarkIdleMemory(b *testing.B) {
 	b.Run("statem", func(b *testing.B) {
 		for b.Loop() {
 			sys := actors.NewSystem(actors.WithLogger(quiet))
-			refs := make([]actors.Ref, 0, idleActors)
 			before := heapInUse()
 			for range idleActors {
-				ref, err := sys.Spawn(statem.New[int](&counter{}))
-				if err != nil {
+				if _, err := sys.Spawn(statem.New[int](&counter{})); err != nil {
 					b.Fatal(err)
 				}
-				refs = append(refs, ref)
 			}
 			b.ReportMetric(float64(heapInUse()-before)/idleActors, "B/actor")
 			_ = sys.Shutdown(context.Background())
