@@ -94,8 +94,11 @@ type ChildSpec struct {
 	Start func() actors.Actor
 	// Restart is the child's restart type.
 	Restart Restart
-	// Shutdown is how long the child has to stop before it is abandoned
-	// and reported killed; zero means [DefaultShutdown].
+	// Shutdown is how long the child has to stop before the supervisor
+	// moves on without it, logging it as killed; zero means
+	// [DefaultShutdown]. Go cannot kill a goroutine: an abandoned child
+	// runs on until its Terminate returns, and the supervisor's own exit
+	// waits for that.
 	Shutdown time.Duration
 	// Name, if set, registers the child under this name at each start.
 	Name string
