@@ -63,7 +63,7 @@ func (c *counter) HandleCall(ctx *actors.Context, req any, from actors.From) (an
 			return c.n, nil
 		}
 		c.waiters[r.n] = append(c.waiters[r.n], from)
-		actors.Send(c.report, waiting{r.n})
+		actors.Send(c.report, waiting(r))
 		return behaviours.NoReply, nil
 	case stopCall:
 		return "bye", actors.ErrNormal
