@@ -51,7 +51,7 @@ func (c *Context) Now() time.Time { return c.p.cell.sys.clock.Now() }
 
 // Logger returns the system's logger with the actor's identifier attached.
 func (c *Context) Logger() *slog.Logger {
-	return c.p.cell.sys.logger.With(slog.String("actor", c.p.cell.pid.Id))
+	return c.p.cell.sys.logger.With(slog.String("actor", c.p.cell.pid().Id))
 }
 
 // SendAfter sends msg to the actor itself after d, through the system's
@@ -76,12 +76,12 @@ func (c *Context) Watch(ref Ref) {
 	if c.p.watched == nil {
 		c.p.watched = make(map[string]*cell)
 	}
-	id := ref.c.pid.Id
+	id := ref.c.pid().Id
 	if _, dup := c.p.watched[id]; dup {
 		return
 	}
 	c.p.watched[id] = ref.c
-	c.pc.Watch(ref.c.pid)
+	c.pc.Watch(ref.c.pid())
 }
 
 // Unwatch cancels a Watch. A Down already queued may still arrive.
@@ -89,9 +89,9 @@ func (c *Context) Unwatch(ref Ref) {
 	if ref.c == nil || c.p.watched == nil {
 		return
 	}
-	if _, ok := c.p.watched[ref.c.pid.Id]; ok {
-		delete(c.p.watched, ref.c.pid.Id)
-		c.pc.Unwatch(ref.c.pid)
+	if _, ok := c.p.watched[ref.c.pid().Id]; ok {
+		delete(c.p.watched, ref.c.pid().Id)
+		c.pc.Unwatch(ref.c.pid())
 	}
 }
 
@@ -105,7 +105,6 @@ type proc struct {
 	exiting  bool
 	reason   error
 	watched  map[string]*cell // by protoactor id
-	named    bool             // spawned WithName: Whereis sees the cell before start
 }
 
 // downNote asks a watcher to deliver the Down of an actor that has exited.
@@ -135,7 +134,7 @@ func (s *System) spawn(parent actor.Context, a Actor, opts []SpawnOption) (Ref, 
 	s.live.Add(1)
 
 	initDone := make(chan error, 1)
-	p := &proc{actor: a, cell: c, initDone: initDone, named: cfg.name != ""}
+	p := &proc{actor: a, cell: c, initDone: initDone}
 	p.ctx.p = p
 	s.spawnMu.Lock()
 	s.pending = p
@@ -174,13 +173,11 @@ func (p *proc) start(pc actor.Context) {
 	// Without middleware the runtime hands an actor the same context for
 	// all its messages.
 	p.ctx.pc = pc
-	if p.named {
-		// Whereis hands the cell out once its pid is set, under this lock.
-		p.cell.sys.mu.Lock()
-		p.cell.pid = pc.Self()
-		p.cell.sys.mu.Unlock()
-	} else {
-		p.cell.pid = pc.Self()
+	p.cell.addr.Store(pc.Self())
+	if p.cell.requested.Load() != nil {
+		// Exit reached the actor before its address was known: it stops
+		// once Init has run.
+		pc.Stop(pc.Self())
 	}
 	err := p.initActor()
 	initDone := p.initDone
@@ -255,13 +252,13 @@ func (p *proc) exit(reason error) {
 	p.exiting = true
 	p.reason = reason
 	if !IsNormal(reason) {
-		attrs := []any{slog.String("actor", p.cell.pid.Id), slog.Any("reason", reason)}
+		attrs := []any{slog.String("actor", p.cell.pid().Id), slog.Any("reason", reason)}
 		if pe := panicOf(reason); pe != nil {
 			attrs = append(attrs, slog.String("stack", string(pe.Stack)))
 		}
 		p.cell.sys.logger.Error("actor crashed", attrs...)
 	}
-	p.ctx.pc.Stop(p.cell.pid)
+	p.ctx.pc.Stop(p.cell.pid())
 }
 
 func (p *proc) stopping() {
@@ -271,13 +268,16 @@ func (p *proc) stopping() {
 		if r := p.cell.requested.Load(); r != nil {
 			p.reason = *r
 		}
+		if !IsNormal(p.reason) {
+			p.cell.sys.logger.Warn("actor stopped with an abnormal reason", slog.String("actor", p.cell.pid().Id), slog.Any("reason", p.reason))
+		}
 	}
 	if !p.started {
 		return
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			p.cell.sys.logger.Error("actor terminate failed", slog.String("actor", p.cell.pid.Id), slog.Any("reason", panicReason(r)))
+			p.cell.sys.logger.Error("actor terminate failed", slog.String("actor", p.cell.pid().Id), slog.Any("reason", panicReason(r)))
 		}
 	}()
 	p.actor.Terminate(&p.ctx, p.reason)

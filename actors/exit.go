@@ -64,7 +64,14 @@ func (e *PanicError) Unwrap() error {
 // [ErrShutdown] (wrapped or not). A transient child is restarted only when
 // its reason is not normal.
 func IsNormal(reason error) bool {
-	return reason == nil || errors.Is(reason, ErrNormal) || errors.Is(reason, ErrShutdown)
+	if reason == nil {
+		return true
+	}
+	var crash *CrashError
+	if errors.As(reason, &crash) {
+		return false // even panic(ErrNormal)
+	}
+	return errors.Is(reason, ErrNormal) || errors.Is(reason, ErrShutdown)
 }
 
 // exitReason turns what a callback returned into an exit reason.

@@ -119,6 +119,8 @@ func TestIsNormal(t *testing.T) {
 		{errBoom, false},
 		{actors.ErrKilled, false},
 		{&actors.CrashError{Err: errBoom}, false},
+		// A panic is a crash whatever its value.
+		{&actors.CrashError{Err: &actors.PanicError{Value: actors.ErrNormal}}, false},
 	}
 	for _, tt := range tests {
 		if got := actors.IsNormal(tt.reason); got != tt.want {
@@ -567,5 +569,36 @@ func TestShutdown(t *testing.T) {
 	// A second Shutdown (testkit's, at cleanup) is harmless.
 	if err := sys.Shutdown(ctx); err != nil {
 		t.Fatalf("second Shutdown: %v", err)
+	}
+}
+
+func TestShutdownDuringSpawn(t *testing.T) {
+	// A top-level actor still in its Init when the system shuts down is
+	// stopped once Init returns, and Shutdown waits for it.
+	testkit.CheckLeaks(t)
+	sys := testkit.NewSystem(t)
+	release := make(chan struct{})
+	inInit := make(chan struct{})
+	spawned := make(chan error, 1)
+	go func() {
+		_, err := sys.Spawn(&scripted{init: func(*actors.Context) error {
+			close(inInit)
+			<-release
+			return nil
+		}})
+		spawned <- err
+	}()
+	<-inInit
+	shut := make(chan error, 1)
+	go func() { shut <- sys.Shutdown(context.Background()) }()
+	close(release)
+	if err := <-shut; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if err := <-spawned; err != nil {
+		t.Fatalf("Spawn: %v", err)
+	}
+	if n := sys.Live(); n != 0 {
+		t.Fatalf("%d actors alive after Shutdown", n)
 	}
 }

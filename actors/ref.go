@@ -18,7 +18,7 @@ type Ref struct{ c *cell }
 // actor ended.
 type cell struct {
 	sys       *System
-	pid       *actor.PID // set by the actor before anyone else can see the Ref
+	addr      atomic.Pointer[actor.PID] // set by the actor as it starts
 	dead      atomic.Bool
 	reason    error // written once, before dead is set
 	requested atomic.Pointer[error]
@@ -30,6 +30,9 @@ type cell struct {
 }
 
 func (c *cell) exited() bool { return c.dead.Load() }
+
+// pid returns the actor's runtime address, nil until it starts.
+func (c *cell) pid() *actor.PID { return c.addr.Load() }
 
 // doneChan returns a channel closed once the actor has exited.
 func (c *cell) doneChan() <-chan struct{} {
@@ -60,10 +63,10 @@ func (r Ref) IsZero() bool { return r.c == nil }
 
 // String returns the actor's identifier, for logs.
 func (r Ref) String() string {
-	if r.c == nil || r.c.pid == nil {
+	if r.c == nil || r.c.pid() == nil {
 		return "<nil>"
 	}
-	return r.c.pid.Id
+	return r.c.pid().Id
 }
 
 // LogValue logs a Ref as its identifier.
@@ -177,7 +180,7 @@ func Send(to Ref, msg any) {
 	if to.c == nil || to.c.exited() {
 		return
 	}
-	to.c.sys.as.Root.Send(to.c.pid, msg)
+	to.c.sys.as.Root.Send(to.c.pid(), msg)
 }
 
 // Cast delivers msg to the actor as a [KindCast] message.
@@ -200,7 +203,7 @@ func Call(ctx context.Context, to Ref, req any) (any, error) {
 	}
 	ch := make(chan any, 1)
 	done := to.c.doneChan()
-	to.c.sys.as.Root.Send(to.c.pid, &callMsg{req: req, ch: ch})
+	to.c.sys.as.Root.Send(to.c.pid(), &callMsg{req: req, ch: ch})
 	select {
 	case v := <-ch:
 		return replyValue(v)
@@ -240,7 +243,9 @@ func Exit(ref Ref, reason error) {
 		return
 	}
 	ref.c.requested.CompareAndSwap(nil, &reason)
-	ref.c.sys.as.Root.Stop(ref.c.pid)
+	if pid := ref.c.pid(); pid != nil {
+		ref.c.sys.as.Root.Stop(pid)
+	}
 }
 
 // sendSync delivers msg and waits until the actor has handled it or exited.
@@ -250,7 +255,7 @@ func sendSync(to Ref, msg any) {
 	}
 	ack := make(chan struct{})
 	done := to.c.doneChan()
-	to.c.sys.as.Root.Send(to.c.pid, syncMsg{msg: msg, ack: ack})
+	to.c.sys.as.Root.Send(to.c.pid(), syncMsg{msg: msg, ack: ack})
 	select {
 	case <-ack:
 	case <-done:

@@ -148,7 +148,7 @@ func (s *System) Whereis(name string) (Ref, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.names[name]
-	if !ok || c.pid == nil {
+	if !ok || c.pid() == nil {
 		// Reserved by a spawn WithName whose actor has not started yet.
 		return Ref{}, false
 	}
