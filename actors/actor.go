@@ -218,8 +218,15 @@ func (p *proc) user(m any) {
 }
 
 func (p *proc) deliver(msg Message) {
-	defer p.recoverCrash()
-	if err := p.actor.Receive(&p.ctx, msg); err != nil {
+	returned := false
+	defer func() {
+		if !returned { // only a panic gets here without returning
+			p.exit(panicReason(recover()))
+		}
+	}()
+	err := p.actor.Receive(&p.ctx, msg)
+	returned = true
+	if err != nil {
 		p.exit(exitReason(err))
 	}
 }
@@ -231,13 +238,6 @@ func (p *proc) initActor() (err error) {
 		}
 	}()
 	return p.actor.Init(&p.ctx)
-}
-
-// recoverCrash, deferred, turns a panic of a callback into a crash.
-func (p *proc) recoverCrash() {
-	if r := recover(); r != nil {
-		p.exit(panicReason(r))
-	}
 }
 
 func panicReason(r any) error {

@@ -83,6 +83,15 @@ func BenchmarkDispatch(b *testing.B) {
 		b.StopTimer()
 		_ = sys.Root.StopFuture(pid).Wait()
 	})
+	b.Run("actor", func(b *testing.B) {
+		sys := actors.NewSystem(actors.WithLogger(quiet))
+		defer sys.Shutdown(context.Background())
+		ref, err := sys.Spawn(&rawCounter{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		pump(b, func(m any) { actors.Send(ref, m) })
+	})
 	b.Run("statem", func(b *testing.B) {
 		sys := actors.NewSystem(actors.WithLogger(quiet))
 		defer sys.Shutdown(context.Background())
@@ -93,6 +102,24 @@ func BenchmarkDispatch(b *testing.B) {
 		pump(b, func(m any) { actors.Send(ref, m) })
 	})
 }
+
+// rawCounter is the same work as a plain actors.Actor, to tell the cost of
+// the runtime layer from that of the state machine.
+type rawCounter struct{ n int }
+
+func (*rawCounter) Init(*actors.Context) error { return nil }
+
+func (c *rawCounter) Receive(_ *actors.Context, m actors.Message) error {
+	switch m := m.Body.(type) {
+	case tick:
+		c.n++
+	case last:
+		m.done <- struct{}{}
+	}
+	return nil
+}
+
+func (*rawCounter) Terminate(*actors.Context, error) {}
 
 func BenchmarkSpawnStop(b *testing.B) {
 	b.Run("protoactor", func(b *testing.B) {

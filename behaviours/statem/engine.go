@@ -158,14 +158,7 @@ func (e *Engine[S]) dispatch(ev Event) {
 	if e.timers != nil && ev.Kind != EventTimeout {
 		e.cancel(&e.timers.event)
 	}
-	tr := e.m.HandleEvent(ev, e.state)
-	if tr.flags&unhandled != 0 {
-		if !e.unhandled(ev) {
-			return
-		}
-		tr = Keep[S](Postpone())
-	}
-	if tr.actions != nil || tr.flags != 0 || tr.stop != nil {
+	if tr := e.m.HandleEvent(ev, e.state); tr.meta != 0 {
 		e.transition(ev, tr)
 	}
 }
@@ -191,8 +184,15 @@ func (e *Engine[S]) unhandled(ev Event) bool {
 
 // transition carries out tr, the result of handling ev.
 func (e *Engine[S]) transition(ev Event, tr Transition[S]) {
+	if tr.flags()&unhandled != 0 {
+		if !e.unhandled(ev) {
+			return
+		}
+		tr = Keep[S](Postpone())
+	}
 	old := e.state
-	changed := tr.stop == nil && tr.flags&change != 0 && tr.next != old
+	stop := tr.stopReason()
+	changed := stop == nil && tr.flags()&change != 0 && tr.next != old
 	if changed && e.timers != nil {
 		// Before the actions, so that a state timeout they set runs in the
 		// new state.
@@ -200,15 +200,15 @@ func (e *Engine[S]) transition(ev Event, tr Transition[S]) {
 	}
 	var next []Event
 	postpone := false
-	for _, a := range tr.actions {
+	for _, a := range tr.list() {
 		if a.kind == actPostpone {
 			postpone = true
 			continue
 		}
 		next = e.apply(a, next)
 	}
-	if tr.stop != nil {
-		e.stop(tr.stop)
+	if stop != nil {
+		e.stop(stop)
 		return
 	}
 	if postpone {
@@ -223,7 +223,7 @@ func (e *Engine[S]) transition(ev Event, tr Transition[S]) {
 	} else if len(next) > 0 {
 		e.queue = append(next, e.queue...)
 	}
-	if e.opts.enter && (changed || tr.flags&repeat != 0) {
+	if e.opts.enter && (changed || tr.flags()&repeat != 0) {
 		e.enter(old)
 	}
 }
@@ -231,22 +231,22 @@ func (e *Engine[S]) transition(ev Event, tr Transition[S]) {
 // enter makes the state enter call.
 func (e *Engine[S]) enter(old S) {
 	tr := e.m.HandleEvent(Event{Kind: Enter, Msg: old}, e.state)
-	if tr.flags&unhandled != 0 {
+	if tr.flags()&unhandled != 0 {
 		return
 	}
-	if tr.flags&change != 0 && tr.next != e.state {
+	if tr.flags()&change != 0 && tr.next != e.state {
 		e.stop(fmt.Errorf("%w: state change from the enter call of %v", ErrBadAction, e.state))
 		return
 	}
-	for _, a := range tr.actions {
+	for _, a := range tr.list() {
 		if a.kind == actPostpone || a.kind == actNextEvent {
 			e.stop(fmt.Errorf("%w: %v from the enter call of %v", ErrBadAction, a.kind, e.state))
 			return
 		}
 		e.apply(a, nil)
 	}
-	if tr.stop != nil {
-		e.stop(tr.stop)
+	if stop := tr.stopReason(); stop != nil {
+		e.stop(stop)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+	"unsafe"
 
 	"github.com/parrot-platform/parrot/actors"
 )
@@ -86,11 +87,14 @@ var (
 
 // Transition is the result of HandleEvent. The zero Transition keeps the
 // state and does nothing.
+//
+// It is kept to three words (the state, a flags-and-count word and a
+// pointer to the actions) so that the compiler can hold it in registers:
+// returning it costs nothing on the common path.
 type Transition[S comparable] struct {
 	next    S
-	flags   transitionFlags
-	stop    error
-	actions []Action
+	meta    uint64  // transitionFlags in the low byte, the number of actions above
+	actions *Action // the first of them; a stop is the last, as an actStop
 }
 
 type transitionFlags uint8
@@ -99,24 +103,53 @@ const (
 	change transitionFlags = 1 << iota
 	repeat
 	unhandled
+	stopping
 )
+
+func newTransition[S comparable](next S, flags transitionFlags, actions []Action) Transition[S] {
+	t := Transition[S]{next: next, meta: uint64(flags) | uint64(len(actions))<<8}
+	if len(actions) > 0 {
+		t.actions = &actions[0]
+	}
+	return t
+}
+
+func (t Transition[S]) flags() transitionFlags { return transitionFlags(t.meta) }
+
+func (t Transition[S]) list() []Action {
+	if t.actions == nil {
+		return nil
+	}
+	return unsafe.Slice(t.actions, t.meta>>8)
+}
+
+// stopReason returns the reason of a Stop transition, else nil.
+func (t Transition[S]) stopReason() error {
+	if t.flags()&stopping == 0 {
+		return nil
+	}
+	l := t.list()
+	return l[len(l)-1].msg.(error)
+}
 
 // Next moves to state s (a state change only if s differs from the current
 // state) and runs actions.
 func Next[S comparable](s S, actions ...Action) Transition[S] {
-	return Transition[S]{next: s, flags: change, actions: actions}
+	return newTransition(s, change, actions)
 }
 
 // Keep keeps the current state and runs actions.
 func Keep[S comparable](actions ...Action) Transition[S] {
-	return Transition[S]{actions: actions}
+	var zero S
+	return newTransition(zero, 0, actions)
 }
 
 // Repeat keeps the current state, runs actions, and repeats the state enter
 // call as if the state had been entered again (postponed events are not
 // replayed).
 func Repeat[S comparable](actions ...Action) Transition[S] {
-	return Transition[S]{flags: repeat, actions: actions}
+	var zero S
+	return newTransition(zero, repeat, actions)
 }
 
 // Stop runs actions (replies are sent) and stops the machine with reason;
@@ -125,13 +158,16 @@ func Stop[S comparable](reason error, actions ...Action) Transition[S] {
 	if reason == nil {
 		reason = actors.ErrNormal
 	}
-	return Transition[S]{stop: reason, actions: actions}
+	var zero S
+	all := append(actions[:len(actions):len(actions)], Action{kind: actStop, msg: reason})
+	return newTransition(zero, stopping, all)
 }
 
 // Unhandled says the machine does not handle this event in this state; the
 // engine applies its [UnhandledPolicy].
 func Unhandled[S comparable]() Transition[S] {
-	return Transition[S]{flags: unhandled}
+	var zero S
+	return newTransition(zero, unhandled, nil)
 }
 
 type actionKind uint8
@@ -144,6 +180,7 @@ const (
 	actEventTimeout
 	actTimeout
 	actCancelTimeout
+	actStop
 )
 
 // Action is one effect of a transition, made by the constructors below.
