@@ -154,6 +154,15 @@ func (s *System) spawn(parent actor.Context, a Actor, opts []SpawnOption) (Ref, 
 // Receive implements protoactor's Actor.
 func (p *proc) Receive(pc actor.Context) {
 	switch m := pc.Message().(type) {
+	case *callMsg:
+		p.user(Message{Kind: KindCall, Body: m.req, From: From{m.ch}})
+	case castMsg:
+		p.user(Message{Kind: KindCast, Body: m.msg})
+	case syncMsg:
+		p.user(Message{Kind: KindInfo, Body: m.msg})
+		close(m.ack)
+	case downNote:
+		p.user(Message{Kind: KindInfo, Body: Down{Ref: m.ref, Reason: m.ref.c.reason}})
 	case *actor.Started:
 		p.start(pc)
 	case *actor.Stopping:
@@ -165,7 +174,7 @@ func (p *proc) Receive(pc actor.Context) {
 	case *actor.Restarting:
 		// Never asked for: restarts are a supervisor's new spawn.
 	default:
-		p.user(m)
+		p.user(Message{Kind: KindInfo, Body: m})
 	}
 }
 
@@ -191,28 +200,14 @@ func (p *proc) start(pc actor.Context) {
 	initDone <- nil
 }
 
-func (p *proc) user(m any) {
-	if sm, ok := m.(syncMsg); ok {
-		defer close(sm.ack)
-		m = sm.msg
-	}
+// user delivers a message to the actor, unless it is exiting: then a
+// call is answered with the reason.
+func (p *proc) user(msg Message) {
 	if p.exiting {
-		if cm, ok := m.(*callMsg); ok {
-			// As for a call to an actor that has exited: the reason too.
-			cm.ch <- fmt.Errorf("%w: %s exiting: %w", ErrNoProc, Ref{p.cell}, p.reason)
+		if msg.Kind == KindCall {
+			msg.From.Reply(fmt.Errorf("%w: %s exiting: %w", ErrNoProc, Ref{p.cell}, p.reason))
 		}
 		return
-	}
-	var msg Message
-	switch m := m.(type) {
-	case *callMsg:
-		msg = Message{Kind: KindCall, Body: m.req, From: From{m.ch}}
-	case castMsg:
-		msg = Message{Kind: KindCast, Body: m.msg}
-	case downNote:
-		msg = Message{Kind: KindInfo, Body: Down{Ref: m.ref, Reason: m.ref.c.reason}}
-	default:
-		msg = Message{Kind: KindInfo, Body: m}
 	}
 	p.deliver(msg)
 }

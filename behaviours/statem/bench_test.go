@@ -47,7 +47,7 @@ func (c *counter) Terminate(error, int) {}
 
 // window bounds the messages in flight, so that the benchmarks measure
 // dispatch rather than the growth of a backlog in the mailbox.
-const window = 256
+const window = 1024
 
 // pump sends b.N ticks through send, window by window, and waits for each
 // window to be handled.
