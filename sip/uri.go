@@ -228,16 +228,22 @@ func (u URI) AppendTo(b []byte) []byte {
 			}
 			b = append(b, '@')
 		}
-		b = append(b, u.Host...)
-		if u.Port != 0 {
-			b = append(b, ':')
-			b = strconv.AppendInt(b, int64(u.Port), 10)
-		}
+		b = appendHostPort(b, u.Host, u.Port)
 	}
 	b = append(b, u.Params...)
 	if u.Headers != "" {
 		b = append(b, '?')
 		b = append(b, u.Headers...)
+	}
+	return b
+}
+
+// appendHostPort appends "host[:port]" (no port when it is 0).
+func appendHostPort(b []byte, host string, port int) []byte {
+	b = append(b, host...)
+	if port != 0 {
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(port), 10)
 	}
 	return b
 }

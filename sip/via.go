@@ -1,9 +1,6 @@
 package sip
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // Via is one via-parm of a Via header (RFC 3261 §20.42).
 type Via struct {
@@ -51,11 +48,7 @@ func (v Via) AppendTo(b []byte) []byte {
 	b = append(b, '/')
 	b = append(b, v.Transport...)
 	b = append(b, ' ')
-	b = append(b, v.Host...)
-	if v.Port != 0 {
-		b = append(b, ':')
-		b = strconv.AppendInt(b, int64(v.Port), 10)
-	}
+	b = appendHostPort(b, v.Host, v.Port)
 	return append(b, v.Params...)
 }
 
