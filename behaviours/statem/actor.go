@@ -32,14 +32,18 @@ func (h *host[S]) Receive(_ *actors.Context, msg actors.Message) error {
 	if exp, ok := msg.Body.(Expiry); ok {
 		return h.Expire(exp)
 	}
-	ev := Event{Kind: Info, Msg: msg.Body}
-	switch msg.Kind {
+	return h.Handle(Event{Kind: eventKind(msg.Kind), Msg: msg.Body, From: msg.From})
+}
+
+// eventKind maps how a message was sent to the event kind.
+func eventKind(k actors.Kind) Kind {
+	switch k {
 	case actors.KindCall:
-		ev.Kind, ev.From = Call, msg.From
+		return Call
 	case actors.KindCast:
-		ev.Kind = Cast
+		return Cast
 	}
-	return h.Handle(ev)
+	return Info
 }
 
 func (h *host[S]) Terminate(_ *actors.Context, reason error) { h.Engine.Terminate(reason) }

@@ -103,7 +103,9 @@ func (e *Engine[S]) Handle(ev Event) error {
 		return e.stopped
 	}
 	e.dispatch(ev)
-	e.drain()
+	if len(e.queue) > 0 {
+		e.drain()
+	}
 	return e.stopped
 }
 
