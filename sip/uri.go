@@ -273,7 +273,9 @@ func (u URI) Equal(v URI) bool {
 			return false
 		}
 	}
-	for name, a := range u.Params.All() {
+	for name := range u.Params.All() {
+		// A repeated parameter counts by its first value, as Get gives.
+		a, _ := u.Params.Get(name)
 		if b, ok := v.Params.Get(name); ok && !unescapedEqualFold(a, b) {
 			return false
 		}
