@@ -122,10 +122,15 @@ func splitHostPort(s string) (host string, port int, ok bool) {
 			return "", 0, false
 		}
 		host, rest = s[:end+1], s[end+1:]
+		colon := false
 		for i := 1; i < end; i++ {
 			if c := s[i]; !isHex(c) && c != ':' && c != '.' {
 				return "", 0, false
 			}
+			colon = colon || s[i] == ':'
+		}
+		if !colon {
+			return "", 0, false // "[]" or "[192.0.2.1]": not an IPv6 address
 		}
 	} else {
 		if c := strings.IndexByte(s, ':'); c >= 0 {
