@@ -254,7 +254,8 @@ func appendHostPort(b []byte, host string, port int) []byte {
 }
 
 // Equal compares two URIs by the rules of RFC 3261 §19.1.4: user and
-// password case-sensitively after unescaping, host case-insensitively, a
+// password case-sensitively after unescaping (an escaped reserved
+// character stays distinct from the character), host case-insensitively, a
 // port or one of the parameters user, ttl, method, maddr and transport
 // present in one only makes them differ, other parameters are compared
 // only when both have them, and headers must all match. Non-SIP URIs are
@@ -288,16 +289,44 @@ func (u URI) Equal(v URI) bool {
 	return headersEqual(u.Headers, v.Headers) && headersEqual(v.Headers, u.Headers)
 }
 
-func unescapedEqual(a, b string) bool {
-	x, errA := Unescape(a)
-	y, errB := Unescape(b)
-	return errA == nil && errB == nil && x == y
+func unescapedEqual(a, b string) bool { return componentsEqual(a, b, false) }
+
+func unescapedEqualFold(a, b string) bool { return componentsEqual(a, b, true) }
+
+// componentsEqual compares URI components escape by escape: an escaped
+// character equals itself unescaped unless it is reserved (RFC 3261
+// §19.1.4, RFC 2396 §2.2: "%3B" is not ";"). fold compares ASCII letters
+// case-insensitively. A malformed escape equals nothing.
+func componentsEqual(a, b string, fold bool) bool {
+	for a != "" && b != "" {
+		x, escX, n := uriChar(a)
+		y, escY, m := uriChar(b)
+		if n == 0 || m == 0 || escX != escY || x != y && (!fold || lowerASCII(x) != lowerASCII(y)) {
+			return false
+		}
+		a, b = a[n:], b[m:]
+	}
+	return a == "" && b == ""
 }
 
-func unescapedEqualFold(a, b string) bool {
-	x, errA := Unescape(a)
-	y, errB := Unescape(b)
-	return errA == nil && errB == nil && strings.EqualFold(x, y)
+// uriChar decodes the character s starts with: c, whether it is an escaped
+// reserved character, and its length (0 for a malformed escape).
+func uriChar(s string) (c byte, reserved bool, n int) {
+	if s[0] != '%' {
+		return s[0], false, 1
+	}
+	if len(s) < 3 || !isHex(s[1]) || !isHex(s[2]) {
+		return 0, false, 0
+	}
+	c = unhex(s[1])<<4 | unhex(s[2])
+	return c, strings.IndexByte(";/?:@&=+$,", c) >= 0, 3
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 32
+	}
+	return c
 }
 
 // headersEqual reports whether every header of a is in b with an equal
