@@ -246,3 +246,41 @@ func FuzzParseURI(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseMultipart(f *testing.F) {
+	f.Add("7a9cbec02ceef655", []byte("--7a9cbec02ceef655\r\nContent-Type: text/plain\r\n\r\nHello\r\n--7a9cbec02ceef655--\r\n"))
+	f.Add("b", []byte("pre\n--b \n\n--bb\n--b\nA: 1\n 2\n\nx\n--b--"))
+	for _, m := range corpusMessages(f) {
+		if msg, err := sip.ParseMessage(m); err == nil {
+			if ct, err := msg.Headers().ContentType(); err == nil {
+				if b, ok := ct.Params.Get("boundary"); ok {
+					f.Add(b, msg.Payload())
+				}
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, boundary string, body []byte) {
+		ct := sip.MediaType{Type: "multipart", Subtype: "mixed", Params: sip.Params(";boundary=" + boundary)}
+		parts, err := sip.ParseMultipart(ct, body)
+		if err != nil {
+			var se *sip.SyntaxError
+			if !errors.As(err, &se) || parts != nil {
+				t.Fatalf("%d parts, error %v (%T)", len(parts), err, err)
+			}
+			return
+		}
+		if len(parts) == 0 {
+			t.Fatal("no parts and no error")
+		}
+		total := 0
+		for _, p := range parts {
+			if len(p.Body) > 0 && !bytes.Contains(body, p.Body) {
+				t.Fatalf("part body %q is not in the body", p.Body)
+			}
+			total += len(p.Body)
+		}
+		if total > len(body) {
+			t.Fatalf("parts hold %d octets of %d", total, len(body))
+		}
+	})
+}
