@@ -1,5 +1,7 @@
 package sip
 
+import "strings"
+
 // Character classes of RFC 3261 §25.1, as bits of one table.
 const (
 	cToken      uint16 = 1 << iota // token
@@ -145,6 +147,13 @@ func quotedEnd(s string) int {
 // indexOutsideQuotes returns the index of the first c in s that is not
 // inside a quoted string or angle brackets, or -1.
 func indexOutsideQuotes(s string, c byte) int {
+	i := strings.IndexByte(s, c)
+	if i < 0 {
+		return -1
+	}
+	if strings.IndexByte(s[:i], '"') < 0 && strings.IndexByte(s[:i], '<') < 0 {
+		return i // the common case: nothing quoted before it
+	}
 	angle := false
 	for i := 0; i < len(s); i++ {
 		switch s[i] {

@@ -463,12 +463,7 @@ func checkCallID(v string) error {
 // nextItem splits the first comma-separated item off a header value; an
 // empty item is returned as such (and fails its parser).
 func nextItem(v string) (item, rest string) {
-	var end int
-	if strings.IndexByte(v, '"') < 0 && strings.IndexByte(v, '<') < 0 {
-		end = strings.IndexByte(v, ',')
-	} else {
-		end = indexOutsideQuotes(v, ',')
-	}
+	end := indexOutsideQuotes(v, ',')
 	if end < 0 {
 		return trimWS(v), ""
 	}
