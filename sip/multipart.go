@@ -179,3 +179,20 @@ func parsePart(p []byte) (Part, error) {
 	}
 	return Part{Header: h, Body: body}, nil
 }
+
+// headerEnd finds the empty line that ends a header section: it returns
+// where that line starts and where the body starts, or -1.
+func headerEnd(data []byte) (int, int) {
+	crlf := bytes.Index(data, []byte("\n\r\n"))
+	search := data
+	if crlf >= 0 {
+		search = data[:crlf+1]
+	}
+	if lf := bytes.Index(search, []byte("\n\n")); lf >= 0 {
+		return lf + 1, lf + 2
+	}
+	if crlf >= 0 {
+		return crlf + 1, crlf + 3
+	}
+	return -1, -1
+}

@@ -1,7 +1,6 @@
 package sip
 
 import (
-	"bytes"
 	"strings"
 	"time"
 	"unsafe"
@@ -53,32 +52,13 @@ func ParseMessage(data []byte, opts ...ParseOption) (Message, error) {
 	for len(data) > 0 && (data[0] == '\r' || data[0] == '\n') {
 		data = data[1:] // CRLFs before the start line are ignored (§7.5)
 	}
-	headEnd, bodyStart := headerEnd(data)
-	if headEnd < 0 {
-		return nil, &ParseError{StatusCode: StatusBadRequest, Reason: "Bad Request", Err: syntaxErr("message", "no empty line ends the header section")}
-	}
 	buf := append([]byte(nil), data...)
 	s := unsafe.String(unsafe.SliceData(buf), len(buf))
 	p := parser{lim: lim}
-	return p.parse(s, buf, headEnd, bodyStart)
+	return p.parse(s, buf)
 }
 
-// headerEnd finds the empty line that ends the header section: it returns
-// where that line starts and where the body starts, or -1.
-func headerEnd(data []byte) (int, int) {
-	crlf := bytes.Index(data, []byte("\n\r\n"))
-	search := data
-	if crlf >= 0 {
-		search = data[:crlf+1]
-	}
-	if lf := bytes.Index(search, []byte("\n\n")); lf >= 0 {
-		return lf + 1, lf + 2
-	}
-	if crlf >= 0 {
-		return crlf + 1, crlf + 3
-	}
-	return -1, -1
-}
+var errNoEmptyLine = &ParseError{StatusCode: StatusBadRequest, Reason: "Bad Request", Err: syntaxErr("message", "no empty line ends the header section")}
 
 type parser struct {
 	lim limits
@@ -102,10 +82,12 @@ type responseBlock struct {
 	fields [inlineFields]Field
 }
 
-func (p *parser) parse(s string, buf []byte, headEnd, bodyStart int) (Message, error) {
-	head := s[:headEnd]
-	nl := strings.IndexByte(head, '\n')
-	startLine := strings.TrimSuffix(head[:nl], "\r")
+func (p *parser) parse(s string, buf []byte) (Message, error) {
+	nl := strings.IndexByte(s, '\n')
+	if nl < 0 {
+		return nil, errNoEmptyLine
+	}
+	startLine := strings.TrimSuffix(s[:nl], "\r")
 	var (
 		req     *Request
 		resp    *Response
@@ -126,10 +108,11 @@ func (p *parser) parse(s string, buf []byte, headEnd, bodyStart int) (Message, e
 		b := &requestBlock{req: Request{Method: method, URI: uri}}
 		req, storage = &b.req, b.fields[:0]
 	}
-	header, err := p.fields(head[nl+1:], storage)
+	header, bodyStart, err := p.fields(s[nl+1:], storage)
 	if err != nil {
 		return nil, err
 	}
+	bodyStart += nl + 1
 	if err := p.validate(header, req); err != nil {
 		return nil, err
 	}
@@ -152,25 +135,25 @@ func (p *parser) parse(s string, buf []byte, headEnd, bodyStart int) (Message, e
 }
 
 // fields splits the header section into fields, undoing line folding.
-func (p *parser) fields(s string, h Header) (Header, error) {
-	if n := strings.Count(s, "\n") + 1; n > cap(h) {
-		h = make(Header, 0, min(n, p.lim.maxHeaders))
-	}
-	for s != "" {
-		nl := strings.IndexByte(s, '\n')
-		var line string
+// It stops at the empty line that ends the header section and returns the
+// offset of the body in s.
+func (p *parser) fields(s string, h Header) (Header, int, error) {
+	for off := 0; ; {
+		nl := strings.IndexByte(s[off:], '\n')
 		if nl < 0 {
-			line, s = s, ""
-		} else {
-			line, s = s[:nl], s[nl+1:]
+			return nil, 0, errNoEmptyLine
 		}
-		line = strings.TrimSuffix(line, "\r")
+		line := strings.TrimSuffix(s[off:off+nl], "\r")
+		off += nl + 1
+		if line == "" {
+			return h, off, nil
+		}
 		if len(line) > p.lim.maxLine {
-			return nil, &ParseError{StatusCode: StatusBadRequest, Reason: "Header Line Too Long", Err: ErrMessageTooLarge}
+			return nil, 0, &ParseError{StatusCode: StatusBadRequest, Reason: "Header Line Too Long", Err: ErrMessageTooLarge}
 		}
 		if line != "" && isWS(line[0]) {
 			if len(h) == 0 {
-				return nil, badRequest("", syntaxErr("header", line))
+				return nil, 0, badRequest("", syntaxErr("header", line))
 			}
 			last := &h[len(h)-1]
 			if cont := trimWS(line); cont != "" {
@@ -181,24 +164,23 @@ func (p *parser) fields(s string, h Header) (Header, error) {
 				}
 			}
 			if len(last.Name)+len(last.Value) > p.lim.maxLine {
-				return nil, &ParseError{StatusCode: StatusBadRequest, Reason: "Header Line Too Long", Err: ErrMessageTooLarge}
+				return nil, 0, &ParseError{StatusCode: StatusBadRequest, Reason: "Header Line Too Long", Err: ErrMessageTooLarge}
 			}
 			continue
 		}
 		colon := strings.IndexByte(line, ':')
 		if colon < 0 {
-			return nil, badRequest("", syntaxErr("header", line))
+			return nil, 0, badRequest("", syntaxErr("header", line))
 		}
 		name := trimWS(line[:colon])
 		if !isToken(name) {
-			return nil, badRequest("", syntaxErr("header name", name))
+			return nil, 0, badRequest("", syntaxErr("header name", name))
 		}
 		if len(h) == p.lim.maxHeaders {
-			return nil, &ParseError{StatusCode: StatusBadRequest, Reason: "Too Many Headers", Err: ErrMessageTooLarge}
+			return nil, 0, &ParseError{StatusCode: StatusBadRequest, Reason: "Too Many Headers", Err: ErrMessageTooLarge}
 		}
 		h = append(h, Field{Name: name, Value: trimWS(line[colon+1:])})
 	}
-	return h, nil
 }
 
 func parseRequestLine(line string) (Method, URI, error) {
