@@ -68,18 +68,21 @@ type parser struct {
 	contentLength                    int
 }
 
-// inlineFields is how many header fields a parsed message holds without a
-// second allocation.
-const inlineFields = 16
+// How many header fields a parsed message holds without a second
+// allocation: requests typically carry more than responses.
+const (
+	inlineRequestFields  = 16
+	inlineResponseFields = 10
+)
 
 type requestBlock struct {
 	req    Request
-	fields [inlineFields]Field
+	fields [inlineRequestFields]Field
 }
 
 type responseBlock struct {
 	resp   Response
-	fields [inlineFields]Field
+	fields [inlineResponseFields]Field
 }
 
 func (p *parser) parse(s string, buf []byte) (Message, error) {
