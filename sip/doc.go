@@ -2,7 +2,8 @@
 // and responses, URIs (sip, sips, tel and absolute URIs), header fields with
 // typed accessors, methods and status codes, the parser for datagrams and
 // the [Framer] for streams, the serializer, and the builders of RFC 3261
-// §8.2.6, §9.1 and §17.1.1.3.
+// §8.1.1 ([NewRequest]), §8.2.6 ([NewResponse]), §9.1 ([NewCancel]) and
+// §17.1.1.3 ([NewAck]).
 //
 // Parsing copies the datagram once; header values are views into that
 // copy, and typed headers ([Via], [NameAddr], [CSeq] ...) are parsed from
