@@ -201,7 +201,8 @@ func (p *proc) start(pc actor.Context) {
 }
 
 // user delivers a message to the actor, unless it is exiting: then a
-// call is answered with the reason.
+// call is answered with the reason. A panic or an error returned ends the
+// actor.
 func (p *proc) user(msg Message) {
 	if p.exiting {
 		if msg.Kind == KindCall {
@@ -209,10 +210,6 @@ func (p *proc) user(msg Message) {
 		}
 		return
 	}
-	p.deliver(msg)
-}
-
-func (p *proc) deliver(msg Message) {
 	returned := false
 	defer func() {
 		if !returned { // only a panic gets here without returning
