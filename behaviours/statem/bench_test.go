@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -52,19 +53,22 @@ const window = 1024
 // pump sends b.N ticks through send, window by window, and waits for each
 // window to be handled.
 func pump(b *testing.B, send func(any)) {
-	var msg any = tick{}
 	done := make(chan struct{})
 	b.ReportAllocs()
 	b.ResetTimer()
-	for sent := 0; sent < b.N; {
-		n := min(window, b.N-sent)
-		for range n {
-			send(msg)
-		}
-		sent += n
-		send(last{done})
-		<-done
+	for sent := 0; sent < b.N; sent += window {
+		sendWindow(send, min(window, b.N-sent), done)
 	}
+}
+
+// sendWindow sends n ticks and waits until they have been handled.
+func sendWindow(send func(any), n int, done chan struct{}) {
+	var msg any = tick{}
+	for range n {
+		send(msg)
+	}
+	send(last{done})
+	<-done
 }
 
 func BenchmarkDispatch(b *testing.B) {
@@ -101,6 +105,46 @@ func BenchmarkDispatch(b *testing.B) {
 		}
 		pump(b, func(m any) { actors.Send(ref, m) })
 	})
+}
+
+// BenchmarkDispatchRatio alternates windows between a bare protoactor actor
+// and a statem actor doing the same work, timing each, so that both see the
+// same machine at the same moment; it reports the time per message of each
+// and their ratio.
+func BenchmarkDispatchRatio(b *testing.B) {
+	bare := bareSystem()
+	n := 0
+	pid := bare.Root.Spawn(actor.PropsFromFunc(func(c actor.Context) {
+		switch m := c.Message().(type) {
+		case tick:
+			n++
+		case last:
+			m.done <- struct{}{}
+		}
+	}))
+	defer func() { _ = bare.Root.StopFuture(pid).Wait() }()
+	sys := actors.NewSystem(actors.WithLogger(quiet))
+	defer sys.Shutdown(context.Background())
+	ref, err := sys.Spawn(statem.New[int](&counter{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sendBare := func(m any) { bare.Root.Send(pid, m) }
+	sendStatem := func(m any) { actors.Send(ref, m) }
+	done := make(chan struct{})
+	var tBare, tStatem time.Duration
+	b.ResetTimer()
+	for sent := 0; sent < b.N; sent += window {
+		k := min(window, b.N-sent)
+		start := time.Now()
+		sendWindow(sendBare, k, done)
+		mid := time.Now()
+		sendWindow(sendStatem, k, done)
+		tBare, tStatem = tBare+mid.Sub(start), tStatem+time.Since(mid)
+	}
+	b.ReportMetric(float64(tBare.Nanoseconds())/float64(b.N), "protoactor-ns/msg")
+	b.ReportMetric(float64(tStatem.Nanoseconds())/float64(b.N), "statem-ns/msg")
+	b.ReportMetric(float64(tStatem)/float64(tBare), "ratio")
 }
 
 // rawCounter is the same work as a plain actors.Actor, to tell the cost of
