@@ -34,10 +34,7 @@ func ParseCSeq(s string) (CSeq, error) {
 
 // CSeq returns the CSeq header.
 func (h Header) CSeq() (CSeq, error) {
-	for v := range h.Values(HeaderCSeq) {
-		return ParseCSeq(v)
-	}
-	return CSeq{}, errMissing(HeaderCSeq)
+	return parseFirst(h, HeaderCSeq, ParseCSeq)
 }
 
 // CallID returns the Call-ID header, or "".

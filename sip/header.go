@@ -271,3 +271,13 @@ func (h Header) Clone() Header {
 	}
 	return append(Header(nil), h...)
 }
+
+// parseFirst parses the first field named name with parse, or reports the
+// header missing.
+func parseFirst[T any](h Header, name string, parse func(string) (T, error)) (T, error) {
+	for v := range h.Values(name) {
+		return parse(v)
+	}
+	var zero T
+	return zero, errMissing(name)
+}

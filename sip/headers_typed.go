@@ -212,10 +212,7 @@ func (e Event) AppendTo(b []byte) []byte { return append(append(b, e.Type...), e
 
 // Event returns the Event header.
 func (h Header) Event() (Event, error) {
-	for v := range h.Values(HeaderEvent) {
-		return ParseEvent(v)
-	}
-	return Event{}, errMissing(HeaderEvent)
+	return parseFirst(h, HeaderEvent, ParseEvent)
 }
 
 // Subscription-State (RFC 6665 §8.2.3).
@@ -300,10 +297,7 @@ func (s SubscriptionState) AppendTo(b []byte) []byte {
 
 // SubscriptionState returns the Subscription-State header.
 func (h Header) SubscriptionState() (SubscriptionState, error) {
-	for v := range h.Values(HeaderSubscriptionState) {
-		return ParseSubscriptionState(v)
-	}
-	return SubscriptionState{}, errMissing(HeaderSubscriptionState)
+	return parseFirst(h, HeaderSubscriptionState, ParseSubscriptionState)
 }
 
 // Refer-To and Referred-By (RFC 3515 §2.1, RFC 3892 §3).
@@ -331,10 +325,7 @@ func ParseRSeq(s string) (uint32, error) {
 
 // RSeq returns the RSeq header.
 func (h Header) RSeq() (uint32, error) {
-	for v := range h.Values(HeaderRSeq) {
-		return ParseRSeq(v)
-	}
-	return 0, errMissing(HeaderRSeq)
+	return parseFirst(h, HeaderRSeq, ParseRSeq)
 }
 
 // RAck is the RAck header: the response number of the reliable
@@ -376,10 +367,7 @@ func (r RAck) AppendTo(b []byte) []byte {
 
 // RAck returns the RAck header.
 func (h Header) RAck() (RAck, error) {
-	for v := range h.Values(HeaderRAck) {
-		return ParseRAck(v)
-	}
-	return RAck{}, errMissing(HeaderRAck)
+	return parseFirst(h, HeaderRAck, ParseRAck)
 }
 
 // Session-Expires and Min-SE (RFC 4028 §4, §5).
@@ -449,10 +437,7 @@ func (s SessionExpires) AppendTo(b []byte) []byte {
 
 // SessionExpires returns the Session-Expires header.
 func (h Header) SessionExpires() (SessionExpires, error) {
-	for v := range h.Values(HeaderSessionExpires) {
-		return ParseSessionExpires(v)
-	}
-	return SessionExpires{}, errMissing(HeaderSessionExpires)
+	return parseFirst(h, HeaderSessionExpires, ParseSessionExpires)
 }
 
 // MinSE returns the Min-SE header in seconds (its parameters are checked
@@ -500,10 +485,7 @@ func FormatDate(t time.Time) string { return t.UTC().Format(dateLayout) }
 
 // Date returns the Date header.
 func (h Header) Date() (time.Time, error) {
-	for v := range h.Values(HeaderDate) {
-		return ParseDate(v)
-	}
-	return time.Time{}, errMissing(HeaderDate)
+	return parseFirst(h, HeaderDate, ParseDate)
 }
 
 // Timestamp (RFC 3261 §20.38).
@@ -576,10 +558,7 @@ func (t Timestamp) AppendTo(b []byte) []byte {
 
 // Timestamp returns the Timestamp header.
 func (h Header) Timestamp() (Timestamp, error) {
-	for v := range h.Values(HeaderTimestamp) {
-		return ParseTimestamp(v)
-	}
-	return Timestamp{}, errMissing(HeaderTimestamp)
+	return parseFirst(h, HeaderTimestamp, ParseTimestamp)
 }
 
 // Warning (RFC 3261 §20.43).

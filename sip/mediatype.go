@@ -28,8 +28,5 @@ func ParseMediaType(s string) (MediaType, error) {
 
 // ContentType returns the Content-Type header.
 func (h Header) ContentType() (MediaType, error) {
-	for v := range h.Values(HeaderContentType) {
-		return ParseMediaType(v)
-	}
-	return MediaType{}, errMissing(HeaderContentType)
+	return parseFirst(h, HeaderContentType, ParseMediaType)
 }

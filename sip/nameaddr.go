@@ -129,10 +129,7 @@ func validTokens(s string) bool {
 }
 
 func (h Header) nameAddr(name string) (NameAddr, error) {
-	for v := range h.Values(name) {
-		return ParseNameAddr(v)
-	}
-	return NameAddr{}, errMissing(name)
+	return parseFirst(h, name, ParseNameAddr)
 }
 
 // From returns the From header.
