@@ -208,8 +208,11 @@ func parseTelURI(s, all string) (URI, error) {
 func (u URI) IsSIP() bool { return u.Scheme == "sip" || u.Scheme == "sips" }
 
 // Hostname returns the host without IPv6 brackets.
-func (u URI) Hostname() string {
-	return strings.TrimSuffix(strings.TrimPrefix(u.Host, "["), "]")
+func (u URI) Hostname() string { return unbracket(u.Host) }
+
+// unbracket removes the brackets of an IPv6 reference.
+func unbracket(host string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 }
 
 // String returns the URI as text.

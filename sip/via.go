@@ -36,6 +36,9 @@ func (v Via) RPort() (port int, present bool) {
 	return int(n), true
 }
 
+// Hostname returns the sent-by host without IPv6 brackets.
+func (v Via) Hostname() string { return unbracket(v.Host) }
+
 // MAddr returns the maddr parameter.
 func (v Via) MAddr() string { m, _ := v.Params.Get("maddr"); return m }
 
