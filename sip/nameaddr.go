@@ -75,7 +75,7 @@ func ParseNameAddr(s string) (NameAddr, error) {
 		}
 		lt = 0
 	default:
-		lt = strings.IndexByte(s, '<')
+		lt = indexAngle(s)
 		if lt >= 0 {
 			n.DisplayName = trimWS(s[:lt])
 			if !validTokens(n.DisplayName) {
@@ -115,6 +115,24 @@ func ParseNameAddr(s string) (NameAddr, error) {
 	}
 	n.Params = Params(params)
 	return n, nil
+}
+
+// indexAngle returns the index of the first '<' in s outside quoted
+// strings (an addr-spec's parameter values may hold one), or -1.
+func indexAngle(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<':
+			return i
+		case '"':
+			e := quotedEnd(s[i:])
+			if e < 0 {
+				return -1
+			}
+			i += e - 1
+		}
+	}
+	return -1
 }
 
 // validTokens checks an unquoted display name: tokens separated by

@@ -1,0 +1,28 @@
+package sip_test
+
+import (
+	"testing"
+
+	"github.com/parrot-platform/parrot/sip"
+)
+
+// An addr-spec's generic-param may be a quoted-string holding '<' (RFC
+// 3261 §25.1): that '<' does not start a name-addr.
+func TestParseNameAddrAddrSpecQuotedAngle(t *testing.T) {
+	n, err := sip.ParseNameAddr(`sip:alice@example.com;x="<b>";tag=1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.URI.String() != "sip:alice@example.com" || n.Tag() != "1" || n.DisplayName != "" {
+		t.Fatalf("got %+v", n)
+	}
+	msg := "OPTIONS sip:bob@example.com SIP/2.0\r\n" +
+		"Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKq\r\n" +
+		"From: sip:alice@example.com;x=\"<\";tag=1\r\n" +
+		"To: <sip:bob@example.com>\r\n" +
+		"Call-ID: q@example.com\r\n" +
+		"CSeq: 1 OPTIONS\r\n\r\n"
+	if _, err := sip.ParseMessage([]byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+}
