@@ -47,8 +47,7 @@ type KeepAlives struct {
 //
 // A Framer is not safe for concurrent use.
 type Framer struct {
-	lim  limits
-	opts []ParseOption
+	lim limits
 
 	buf []byte // buffered octets; the unread ones start at r
 	r   int
@@ -66,7 +65,7 @@ type Framer struct {
 
 // NewFramer returns a Framer with the parser's limits, changed by opts.
 func NewFramer(opts ...ParseOption) *Framer {
-	f := &Framer{lim: defaultLimits, opts: opts}
+	f := &Framer{lim: defaultLimits}
 	for _, o := range opts {
 		o(&f.lim)
 	}
@@ -134,7 +133,7 @@ func (f *Framer) Next() (Message, error) {
 	if f.r == len(f.buf) {
 		f.buf, f.r = f.buf[:0], 0
 	}
-	return ParseMessage(data, f.opts...)
+	return parseMessage(data, f.lim)
 }
 
 // fail makes err final and lets the buffer go.

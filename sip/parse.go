@@ -43,9 +43,24 @@ func WithMaxLineLength(n int) ParseOption { return func(l *limits) { l.maxLine =
 // A message the parser rejects is a [*ParseError].
 func ParseMessage(data []byte, opts ...ParseOption) (Message, error) {
 	lim := defaultLimits
-	for _, o := range opts {
-		o(&lim)
+	if len(opts) > 0 {
+		lim = optionLimits(opts)
 	}
+	return parseMessage(data, lim)
+}
+
+// optionLimits returns the default limits changed by opts; apart from
+// ParseMessage so that the limits escape only when there are options.
+func optionLimits(opts []ParseOption) limits {
+	lim := new(limits)
+	*lim = defaultLimits
+	for _, o := range opts {
+		o(lim)
+	}
+	return *lim
+}
+
+func parseMessage(data []byte, lim limits) (Message, error) {
 	if len(data) > lim.maxSize {
 		return nil, &ParseError{StatusCode: StatusMessageTooLarge, Reason: "Message Too Large", Err: ErrMessageTooLarge}
 	}

@@ -26,3 +26,21 @@ func TestParseNameAddrAddrSpecQuotedAngle(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Parsing without options allocates the copy of the datagram and the
+// message, nothing for the limits.
+func TestParseMessageAllocations(t *testing.T) {
+	msg := []byte("OPTIONS sip:bob@example.com SIP/2.0\r\n" +
+		"Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKq\r\n" +
+		"From: <sip:alice@example.com>;tag=1\r\n" +
+		"To: <sip:bob@example.com>\r\n" +
+		"Call-ID: q@example.com\r\n" +
+		"CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n")
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := sip.ParseMessage(msg); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 2 {
+		t.Fatalf("%v allocations; want 2", n)
+	}
+}
