@@ -265,6 +265,10 @@ func NewRequest(method Method, requestURI URI, opts ...RequestOption) (*Request,
 		h = append(h, Field{Name: HeaderContact, Value: c.contact.String()})
 	}
 	h = append(h, c.extra...)
+	if len(c.body) > 0 && c.contentType == "" {
+		// A body needs its type (RFC 3261 §20.15).
+		return nil, errMissing(HeaderContentType)
+	}
 	if c.contentType != "" {
 		h = append(h, Field{Name: HeaderContentType, Value: c.contentType})
 	}

@@ -1,6 +1,7 @@
 package sip_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/parrot-platform/parrot/sip"
@@ -42,5 +43,35 @@ func TestParseMessageAllocations(t *testing.T) {
 		}
 	}); n > 2 {
 		t.Fatalf("%v allocations; want 2", n)
+	}
+}
+
+func TestNewRequestBodyNeedsContentType(t *testing.T) {
+	_, err := sip.NewRequest(sip.MESSAGE, sip.URI{Scheme: "sip", User: "bob", Host: "example.com"},
+		sip.WithVia(sip.Via{Transport: "UDP", Host: "192.0.2.1"}),
+		sip.WithFrom(sip.NameAddr{URI: sip.URI{Scheme: "sip", User: "alice", Host: "example.com"}}),
+		sip.WithBody("", []byte("hello")))
+	var missing *sip.MissingError
+	if !errors.As(err, &missing) || missing.Header != sip.HeaderContentType {
+		t.Fatalf("err = %v; want a missing Content-Type", err)
+	}
+}
+
+func TestViaRPortMustBeAPort(t *testing.T) {
+	for _, v := range []string{
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport=abc",
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport=70000",
+	} {
+		if _, err := sip.ParseVia(v); err == nil {
+			t.Errorf("ParseVia(%q) accepted an rport that is not a port", v)
+		}
+	}
+	for _, v := range []string{
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport",
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport=5060",
+	} {
+		if _, err := sip.ParseVia(v); err != nil {
+			t.Errorf("ParseVia(%q): %v", v, err)
+		}
 	}
 }

@@ -97,7 +97,7 @@ func ParseVia(s string) (Via, error) {
 		n, ok = atoi(p[:i], 65535)
 		port, s = int(n), skipWS(p[i:])
 	}
-	if !ok || !validHeaderParams(s) {
+	if !ok || !validHeaderParams(s) || !validRPort(Params(s)) {
 		return bad()
 	}
 	protocol := "SIP/2.0"
@@ -105,6 +105,17 @@ func ParseVia(s string) (Via, error) {
 		protocol = name + "/" + version
 	}
 	return Via{Protocol: protocol, Transport: transport, Host: host, Port: port, Params: Params(s)}, nil
+}
+
+// validRPort checks that an rport parameter is bare or a port number
+// (RFC 3581 §3).
+func validRPort(p Params) bool {
+	v, ok := p.Get("rport")
+	if !ok || v == "" {
+		return true
+	}
+	_, ok = atoi(v, 65535)
+	return ok
 }
 
 // token splits a leading token off s (after whitespace).
