@@ -136,6 +136,11 @@ func (f *Framer) Next() (Message, error) {
 	return parseMessage(data, f.lim)
 }
 
+// Broken reports whether a framing error has made the stream unusable:
+// the connection is then to be closed. After a message that was framed but
+// failed to parse, the stream carries on and Broken stays false.
+func (f *Framer) Broken() bool { return f.err != nil }
+
 // fail makes err final and lets the buffer go.
 func (f *Framer) fail(err error) {
 	f.err = err

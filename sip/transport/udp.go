@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/parrot-platform/parrot/sip"
 )
@@ -52,9 +54,11 @@ type Tracer func(Trace)
 type Option func(*config)
 
 type config struct {
-	logger *slog.Logger
-	tracer Tracer
-	parse  []sip.ParseOption
+	logger    *slog.Logger
+	tracer    Tracer
+	parse     []sip.ParseOption
+	idle      time.Duration
+	tlsClient *tls.Config
 }
 
 // WithLogger sets the listener's logger (default slog.Default()).

@@ -1,0 +1,300 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/parrot-platform/parrot/sip"
+)
+
+// WithIdleTimeout closes a stream connection that has read nothing for d
+// (default: never).
+func WithIdleTimeout(d time.Duration) Option { return func(c *config) { c.idle = d } }
+
+// WithTLSClientConfig sets the configuration of the TLS connections a TLS
+// listener opens to send (its server configuration is given to ListenTLS).
+func WithTLSClientConfig(tc *tls.Config) Option { return func(c *config) { c.tlsClient = tc } }
+
+// StreamListener reads and writes SIP messages over TCP or TLS
+// connections (RFC 3261 §18.3): it accepts connections, frames each with
+// a [sip.Framer], answers CRLF keep-alive pings (RFC 5626 §3.5.1), and
+// sends over the connection a peer opened when there is one, opening one
+// otherwise. A connection whose stream cannot be framed is closed; the
+// others go on.
+type StreamListener struct {
+	ln        net.Listener
+	transport string
+	local     netip.AddrPort
+	cfg       config
+	handler   atomic.Pointer[Handler]
+
+	mu     sync.Mutex
+	conns  map[netip.AddrPort]*streamConn
+	closed bool
+	wg     sync.WaitGroup
+
+	received, sent, malformed atomic.Uint64
+}
+
+type streamConn struct {
+	c      net.Conn
+	remote netip.AddrPort
+	wmu    sync.Mutex
+}
+
+// ListenTCP listens for TCP connections on addr.
+func ListenTCP(ctx context.Context, addr string, opts ...Option) (*StreamListener, error) {
+	return listenStream(ctx, TCP, addr, nil, opts)
+}
+
+// ListenTLS listens for TLS connections on addr with the server
+// configuration tc.
+func ListenTLS(ctx context.Context, addr string, tc *tls.Config, opts ...Option) (*StreamListener, error) {
+	return listenStream(ctx, TLS, addr, tc, opts)
+}
+
+func listenStream(ctx context.Context, transport, addr string, tc *tls.Config, opts []Option) (*StreamListener, error) {
+	cfg := config{logger: slog.Default()}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("transport: listen %s %s: %w", transport, addr, err)
+	}
+	local := ln.Addr().(*net.TCPAddr).AddrPort()
+	if tc != nil {
+		ln = tls.NewListener(ln, tc)
+	}
+	return &StreamListener{ln: ln, transport: transport, local: local, cfg: cfg,
+		conns: make(map[netip.AddrPort]*streamConn)}, nil
+}
+
+// LocalAddr returns the address the listener is bound to.
+func (l *StreamListener) LocalAddr() netip.AddrPort { return l.local }
+
+// Transport returns TCP or TLS.
+func (l *StreamListener) Transport() string { return l.transport }
+
+// Stats returns the listener's counters.
+func (l *StreamListener) Stats() Stats {
+	return Stats{Received: l.received.Load(), Sent: l.sent.Load(), Malformed: l.malformed.Load()}
+}
+
+// Connections returns the number of open connections.
+func (l *StreamListener) Connections() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.conns)
+}
+
+// Serve accepts connections until Close and hands every message read on
+// any of them, including connections opened by Send, to h. It returns nil
+// once Close is called.
+func (l *StreamListener) Serve(h Handler) error {
+	l.handler.Store(&h)
+	for {
+		c, err := l.ln.Accept()
+		if err != nil {
+			if l.isClosed() || errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			return fmt.Errorf("transport: accept %s %s: %w", l.transport, l.local, err)
+		}
+		if !l.track(c) {
+			c.Close()
+			return nil
+		}
+	}
+}
+
+func (l *StreamListener) isClosed() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closed
+}
+
+// track registers a connection and starts reading it; false once closed.
+func (l *StreamListener) track(c net.Conn) bool {
+	sc := &streamConn{c: c, remote: c.RemoteAddr().(*net.TCPAddr).AddrPort()}
+	sc.remote = netip.AddrPortFrom(sc.remote.Addr().Unmap(), sc.remote.Port())
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return false
+	}
+	l.conns[sc.remote] = sc
+	l.wg.Add(1)
+	go l.read(sc)
+	return true
+}
+
+// read frames one connection until it ends or cannot be framed.
+func (l *StreamListener) read(sc *streamConn) {
+	defer l.wg.Done()
+	defer l.forget(sc)
+	f := sip.NewFramer(l.cfg.parse...)
+	buf := make([]byte, 16<<10)
+	for {
+		if l.cfg.idle > 0 {
+			sc.c.SetReadDeadline(time.Now().Add(l.cfg.idle))
+		}
+		n, err := sc.c.Read(buf)
+		if n > 0 {
+			if l.cfg.tracer != nil {
+				l.cfg.tracer(Trace{Transport: l.transport, Local: l.local, Remote: sc.remote, Data: buf[:n]})
+			}
+			f.Write(buf[:n])
+			if !l.drain(sc, f) {
+				return
+			}
+		}
+		if err != nil {
+			if f.Buffered() > 0 {
+				l.cfg.logger.Debug("transport: connection ended inside a message",
+					l.attrs(sc, slog.Int("buffered", f.Buffered()), slog.Any("reason", err))...)
+			}
+			return
+		}
+	}
+}
+
+// drain hands on every whole message buffered and answers pings; it
+// reports false when the stream cannot be framed any more.
+func (l *StreamListener) drain(sc *streamConn, f *sip.Framer) bool {
+	for {
+		msg, err := f.Next()
+		if ka := f.KeepAlives(); ka.Pings > 0 {
+			for range ka.Pings {
+				if werr := l.write(sc, []byte(sip.KeepAlivePong)); werr != nil {
+					return false
+				}
+			}
+		}
+		if err == nil && msg == nil {
+			return true
+		}
+		if err == nil {
+			if req, ok := msg.(*sip.Request); ok {
+				err = StampReceived(req, sc.remote)
+			}
+		}
+		if err != nil {
+			l.malformed.Add(1)
+			l.cfg.logger.Debug("transport: malformed message", l.attrs(sc, slog.Any("reason", err))...)
+			if f.Broken() {
+				return false
+			}
+			continue
+		}
+		l.received.Add(1)
+		if h := l.handler.Load(); h != nil {
+			(*h).HandleInbound(Inbound{Msg: msg, Transport: l.transport, Local: l.local, Remote: sc.remote})
+		}
+	}
+}
+
+func (l *StreamListener) attrs(sc *streamConn, more ...any) []any {
+	return append([]any{slog.String("transport", l.transport), slog.String("local", l.local.String()),
+		slog.String("remote", sc.remote.String())}, more...)
+}
+
+func (l *StreamListener) forget(sc *streamConn) {
+	sc.c.Close()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conns[sc.remote] == sc {
+		delete(l.conns, sc.remote)
+	}
+}
+
+func (l *StreamListener) write(sc *streamConn, b []byte) error {
+	sc.wmu.Lock()
+	defer sc.wmu.Unlock()
+	_, err := sc.c.Write(b)
+	return err
+}
+
+// Send writes msg to the address to over the connection open with it,
+// opening one if there is none (RFC 3261 §18.2.2: responses go back over
+// the request's connection).
+func (l *StreamListener) Send(ctx context.Context, msg sip.Message, to netip.AddrPort) error {
+	sc, err := l.conn(ctx, to)
+	if err != nil {
+		return err
+	}
+	bp := sendBuffers.Get().(*[]byte)
+	b := msg.AppendTo((*bp)[:0])
+	defer func() {
+		*bp = b[:0]
+		sendBuffers.Put(bp)
+	}()
+	if err := l.write(sc, b); err != nil {
+		sc.c.Close()
+		return fmt.Errorf("transport: send %s to %s: %w", l.transport, to, err)
+	}
+	l.sent.Add(1)
+	if l.cfg.tracer != nil {
+		l.cfg.tracer(Trace{Sent: true, Transport: l.transport, Local: l.local, Remote: to, Data: b})
+	}
+	return nil
+}
+
+func (l *StreamListener) conn(ctx context.Context, to netip.AddrPort) (*streamConn, error) {
+	l.mu.Lock()
+	sc := l.conns[to]
+	l.mu.Unlock()
+	if sc != nil {
+		return sc, nil
+	}
+	var d net.Dialer
+	var c net.Conn
+	var err error
+	if l.transport == TLS {
+		td := tls.Dialer{NetDialer: &d, Config: l.cfg.tlsClient}
+		c, err = td.DialContext(ctx, "tcp", to.String())
+	} else {
+		c, err = d.DialContext(ctx, "tcp", to.String())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("transport: connect %s %s: %w", l.transport, to, err)
+	}
+	sc = &streamConn{c: c, remote: to}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		c.Close()
+		return nil, net.ErrClosed
+	}
+	if other := l.conns[to]; other != nil {
+		c.Close() // another sender connected first
+		return other, nil
+	}
+	l.conns[to] = sc
+	l.wg.Add(1)
+	go l.read(sc)
+	return sc, nil
+}
+
+// Close stops accepting, closes every connection and waits for their
+// readers to end.
+func (l *StreamListener) Close() error {
+	l.mu.Lock()
+	l.closed = true
+	err := l.ln.Close()
+	for _, sc := range l.conns {
+		sc.c.Close()
+	}
+	l.mu.Unlock()
+	l.wg.Wait()
+	return err
+}

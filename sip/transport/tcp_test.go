@@ -1,0 +1,302 @@
+package transport_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"math/big"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parrot-platform/parrot/sip"
+	"github.com/parrot-platform/parrot/sip/transport"
+)
+
+func serveStream(t *testing.T, l *transport.StreamListener) <-chan transport.Inbound {
+	t.Helper()
+	in := make(chan transport.Inbound, 64)
+	done := make(chan error, 1)
+	go func() { done <- l.Serve(transport.HandlerFunc(func(m transport.Inbound) { in <- m })) }()
+	t.Cleanup(func() {
+		l.Close()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Serve returned %v after Close", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Error("Serve did not return after Close")
+		}
+	})
+	return in
+}
+
+func listenTCP(t *testing.T, addr string, opts ...transport.Option) (*transport.StreamListener, <-chan transport.Inbound) {
+	t.Helper()
+	l, err := transport.ListenTCP(context.Background(), addr, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, serveStream(t, l)
+}
+
+func dial(t *testing.T, to netip.AddrPort) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", to.String(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func optionsOver(transportName, branch string) string {
+	return "OPTIONS sip:service@example.com SIP/2.0\r\n" +
+		"Via: SIP/2.0/" + transportName + " client.example.com;branch=" + branch + "\r\n" +
+		"Max-Forwards: 70\r\nFrom: <sip:alice@example.com>;tag=a1\r\nTo: <sip:service@example.com>\r\n" +
+		"Call-ID: " + branch + "@example.com\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+}
+
+func branchOf(t *testing.T, m sip.Message) string {
+	t.Helper()
+	v, err := m.Headers().Via()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Branch()
+}
+
+func TestTCPFramingPingAndResponseOnTheSameConnection(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:0", "[::1]:0"} {
+		t.Run(addr, func(t *testing.T) {
+			l, in := listenTCP(t, addr)
+			c := dial(t, l.LocalAddr())
+			two := optionsOver("TCP", "z9hG4bKt1") + optionsOver("TCP", "z9hG4bKt2")
+			third := optionsOver("TCP", "z9hG4bKt3")
+			// Two messages in one write, then a third split in three, with
+			// a keep-alive ping in front of it.
+			for _, part := range []string{two, sip.KeepAlivePing + third[:10], third[10:40], third[40:]} {
+				if _, err := io.WriteString(c, part); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var got []transport.Inbound
+			for range 3 {
+				got = append(got, receive(t, in))
+			}
+			for i, want := range []string{"z9hG4bKt1", "z9hG4bKt2", "z9hG4bKt3"} {
+				if b := branchOf(t, got[i].Msg); b != want || got[i].Transport != transport.TCP {
+					t.Fatalf("message %d: branch %q over %s; want %q over TCP", i, b, got[i].Transport, want)
+				}
+			}
+			// received is stamped: the sent-by is a name.
+			if v, _ := got[0].Msg.Headers().Via(); v.Received() != got[0].Remote.Addr().String() {
+				t.Fatalf("received = %q; want %s", v.Received(), got[0].Remote.Addr())
+			}
+			r := bufio.NewReader(c)
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if pong, err := r.ReadString('\n'); err != nil || pong != sip.KeepAlivePong {
+				t.Fatalf("pong = %q, %v", pong, err)
+			}
+			// The response goes back over the client's connection.
+			resp := sip.NewResponse(got[2].Msg.(*sip.Request), sip.StatusOK, "")
+			if err := l.Send(context.Background(), resp, got[2].Remote); err != nil {
+				t.Fatal(err)
+			}
+			f := sip.NewFramer()
+			buf := make([]byte, 4096)
+			var m sip.Message
+			for m == nil {
+				n, err := r.Read(buf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.Write(buf[:n])
+				if m, err = f.Next(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if branchOf(t, m) != "z9hG4bKt3" {
+				t.Fatalf("response branch %q", branchOf(t, m))
+			}
+			if l.Connections() != 1 {
+				t.Fatalf("%d connections; the response must reuse the client's", l.Connections())
+			}
+		})
+	}
+}
+
+func TestTCPBadStreamClosesOnlyItsConnection(t *testing.T) {
+	l, in := listenTCP(t, "127.0.0.1:0")
+	good := dial(t, l.LocalAddr())
+	bad := dial(t, l.LocalAddr())
+	// A message without Content-Length cannot be framed on a stream.
+	noLength := strings.Replace(optionsOver("TCP", "z9hG4bKbad"), "Content-Length: 0\r\n", "", 1)
+	if _, err := io.WriteString(bad, noLength); err != nil {
+		t.Fatal(err)
+	}
+	bad.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := bad.Read(make([]byte, 1)); err == nil {
+		t.Fatal("the connection that sent an unframeable message stays open")
+	}
+	// A framed but malformed message is skipped; the stream goes on.
+	badCSeq := strings.Replace(optionsOver("TCP", "z9hG4bKcseq"), "CSeq: 1 OPTIONS", "CSeq: x OPTIONS", 1)
+	if _, err := io.WriteString(good, badCSeq+optionsOver("TCP", "z9hG4bKgood")); err != nil {
+		t.Fatal(err)
+	}
+	if b := branchOf(t, receive(t, in).Msg); b != "z9hG4bKgood" {
+		t.Fatalf("delivered %q", b)
+	}
+	if s := l.Stats(); s.Malformed != 2 || s.Received != 1 {
+		t.Fatalf("stats %+v; want 2 malformed, 1 received", s)
+	}
+}
+
+func TestTCPPeerLeavesMidMessage(t *testing.T) {
+	l, in := listenTCP(t, "127.0.0.1:0")
+	c := dial(t, l.LocalAddr())
+	msg := optionsOver("TCP", "z9hG4bKhalf")
+	io.WriteString(c, msg[:len(msg)/2])
+	c.Close()
+	c2 := dial(t, l.LocalAddr())
+	io.WriteString(c2, optionsOver("TCP", "z9hG4bKafter"))
+	if b := branchOf(t, receive(t, in).Msg); b != "z9hG4bKafter" {
+		t.Fatalf("delivered %q", b)
+	}
+}
+
+func TestTCPManyConnections(t *testing.T) {
+	l, in := listenTCP(t, "127.0.0.1:0")
+	const n = 200
+	for i := range n {
+		c, err := net.Dial("tcp", l.LocalAddr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(c, optionsOver("TCP", "z9hG4bKmany"+string(rune('a'+i%26))))
+		c.Close()
+	}
+	for range n {
+		receive(t, in)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for l.Connections() != 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if c := l.Connections(); c != 0 {
+		t.Fatalf("%d connections left open", c)
+	}
+}
+
+func TestTCPIdleTimeout(t *testing.T) {
+	l, _ := listenTCP(t, "127.0.0.1:0", transport.WithIdleTimeout(100*time.Millisecond))
+	c := dial(t, l.LocalAddr())
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	if _, err := c.Read(make([]byte, 1)); err == nil {
+		t.Fatal("idle connection not closed")
+	}
+	if time.Since(start) > 4*time.Second {
+		t.Fatal("idle connection closed only by the client's deadline")
+	}
+}
+
+func TestTCPSendOpensAConnection(t *testing.T) {
+	a, _ := listenTCP(t, "127.0.0.1:0")
+	b, inB := listenTCP(t, "127.0.0.1:0")
+	m, err := sip.ParseMessage([]byte(optionsOver("TCP", "z9hG4bKout")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Send(context.Background(), m, b.LocalAddr()); err != nil {
+		t.Fatal(err)
+	}
+	if br := branchOf(t, receive(t, inB).Msg); br != "z9hG4bKout" {
+		t.Fatalf("delivered %q", br)
+	}
+	// A dead peer is an error, not a hang.
+	dead, _ := net.Listen("tcp", "127.0.0.1:0")
+	deadAddr := dead.Addr().(*net.TCPAddr).AddrPort()
+	dead.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.Send(ctx, m, deadAddr); err == nil {
+		t.Fatal("send to a closed port succeeded")
+	}
+}
+
+// selfSigned makes a certificate for the loopback addresses.
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "parrot test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA:         true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
+
+func TestTLS(t *testing.T) {
+	cert, pool := selfSigned(t)
+	server := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	client := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	l, err := transport.ListenTLS(context.Background(), "127.0.0.1:0", server, transport.WithTLSClientConfig(client))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := serveStream(t, l)
+	c, err := tls.Dial("tcp", l.LocalAddr().String(), client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, optionsOver("TLS", "z9hG4bKtls"))
+	got := receive(t, in)
+	if got.Transport != transport.TLS || branchOf(t, got.Msg) != "z9hG4bKtls" {
+		t.Fatalf("delivered %s %q", got.Transport, branchOf(t, got.Msg))
+	}
+	// And a TLS listener sends over TLS, verifying the peer.
+	other, err := transport.ListenTLS(context.Background(), "127.0.0.1:0", server, transport.WithTLSClientConfig(client))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inOther := serveStream(t, other)
+	if err := l.Send(context.Background(), got.Msg, other.LocalAddr()); err != nil {
+		t.Fatal(err)
+	}
+	if b := branchOf(t, receive(t, inOther).Msg); b != "z9hG4bKtls" {
+		t.Fatalf("delivered %q", b)
+	}
+	// A client that does not trust the certificate gets nothing through.
+	if _, err := tls.Dial("tcp", l.LocalAddr().String(), &tls.Config{MinVersion: tls.VersionTLS12}); err == nil {
+		t.Fatal("handshake with an untrusted certificate succeeded")
+	}
+}
