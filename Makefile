@@ -15,10 +15,10 @@ SHELL         := bash
 .SHELLFLAGS   := -eu -o pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: test bench fuzz lint vet fmt-check deps-check tools clean
+.PHONY: test bench fuzz lint vet fmt-check deps-check tools peers clean
 
 # Static checks first, then every test with the race detector, in random order.
-test: fmt-check vet lint deps-check
+test: fmt-check vet lint deps-check peers
 	$(GO) test -race -shuffle=on -count=1 -timeout 15m ./...
 
 # Benchmarks of every package, COUNT runs each (for benchstat), kept in bench.txt.
@@ -63,6 +63,15 @@ deps-check:
 	$(GO) test -count=1 -run '^TestImportDirection$$' ./internal/archtest
 
 tools: $(STATICCHECK)
+
+# The real peers the tests run against, from Debian's packages, installed
+# when missing (as root, or through sudo).
+peers:
+	@command -v sipp >/dev/null 2>&1 || { \
+		echo "installing sip-tester (sipp)"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends sip-tester; }
 
 $(STATICCHECK):
 	@mkdir -p $(BIN)
