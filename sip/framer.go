@@ -58,7 +58,8 @@ type Framer struct {
 	known     bool
 	total     int // header section, empty line and body
 	keepAlive KeepAlives
-	lineEnds  int // line ends since the last message or ping
+	last      []byte // the message Next last framed
+	lineEnds  int    // line ends since the last message or ping
 
 	err error // the framing error, final
 }
@@ -128,6 +129,7 @@ func (f *Framer) Next() (Message, error) {
 		return nil, nil
 	}
 	data := f.buf[f.r : f.r+f.total]
+	f.last = data
 	f.r += f.total
 	f.known, f.scanned, f.total = false, 0, 0
 	if f.r == len(f.buf) {
@@ -135,6 +137,11 @@ func (f *Framer) Next() (Message, error) {
 	}
 	return parseMessage(data, f.lim)
 }
+
+// Framed returns the octets of the message Next last returned or rejected,
+// for answering a rejected request with [ErrorResponse]. They are valid
+// until the next Write.
+func (f *Framer) Framed() []byte { return f.last }
 
 // Broken reports whether a framing error has made the stream unusable:
 // the connection is then to be closed. After a message that was framed but

@@ -74,6 +74,12 @@ func FuzzParseMessage(f *testing.F) {
 			if msg != nil {
 				t.Fatal("a message with an error")
 			}
+			// What a server answers to it must itself be a valid message.
+			if resp := sip.ErrorResponse(data, err); resp != nil {
+				if _, rerr := sip.ParseMessage([]byte(resp.String())); rerr != nil {
+					t.Fatalf("the error response does not parse: %v\n%s", rerr, resp)
+				}
+			}
 			return
 		}
 		roundTrip(t, msg)

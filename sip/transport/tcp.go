@@ -194,6 +194,11 @@ func (l *StreamListener) drain(sc *streamConn, f *sip.Framer) bool {
 			if f.Broken() {
 				return false
 			}
+			if resp := sip.ErrorResponse(f.Framed(), err); resp != nil {
+				if werr := l.write(sc, resp.AppendTo(nil)); werr != nil {
+					return false
+				}
+			}
 			continue
 		}
 		l.received.Add(1)

@@ -156,6 +156,24 @@ func TestTCPBadStreamClosesOnlyItsConnection(t *testing.T) {
 	if b := branchOf(t, receive(t, in).Msg); b != "z9hG4bKgood" {
 		t.Fatalf("delivered %q", b)
 	}
+	// The framed but malformed request was answered on its connection.
+	f := sip.NewFramer()
+	buf := make([]byte, 4096)
+	good.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var answer sip.Message
+	for answer == nil {
+		n, err := good.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write(buf[:n])
+		if answer, err = f.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, ok := answer.(*sip.Response); !ok || r.StatusCode != 400 || branchOf(t, r) != "z9hG4bKcseq" {
+		t.Fatalf("answer %v", answer)
+	}
 	if s := l.Stats(); s.Malformed != 2 || s.Received != 1 {
 		t.Fatalf("stats %+v; want 2 malformed, 1 received", s)
 	}

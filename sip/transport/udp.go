@@ -116,7 +116,9 @@ func (l *UDPListener) Close() error { return l.conn.Close() }
 // Serve reads datagrams until the listener is closed, parses each (RFC
 // 3261 §18.2.1: received and rport stamped on requests) and hands it to h.
 // A datagram of only whitespace is a keep-alive and is ignored; a
-// malformed one is counted, logged at debug level and dropped. Serve
+// malformed one is counted and logged at debug level, and answered with
+// the parser's status (400 ...) when it is a request that can be answered
+// (see sip.ErrorResponse), else dropped. Serve
 // returns nil once Close is called, or the read error that stopped it.
 func (l *UDPListener) Serve(h Handler) error {
 	buf := make([]byte, 65535)
@@ -144,9 +146,14 @@ func (l *UDPListener) Serve(h Handler) error {
 		}
 		if err != nil {
 			l.malformed.Add(1)
-			l.cfg.logger.Debug("transport: malformed datagram dropped",
+			l.cfg.logger.Debug("transport: malformed datagram",
 				slog.String("transport", UDP), slog.String("local", l.local.String()),
 				slog.String("remote", remote.String()), slog.Int("bytes", n), slog.Any("reason", err))
+			// A request that can be answered gets the parser's status
+			// back at its source; anything else is dropped.
+			if resp := sip.ErrorResponse(data, err); resp != nil {
+				_ = l.Send(resp, remote)
+			}
 			continue
 		}
 		l.received.Add(1)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -178,5 +179,30 @@ func TestUDPBadInputKeepsServing(t *testing.T) {
 	case m := <-in:
 		t.Fatalf("unexpected delivery %v", m.Msg)
 	default:
+	}
+}
+
+func TestUDPBadRequestAnswered(t *testing.T) {
+	l, _ := serve(t, "127.0.0.1:0")
+	cl := client(t, "udp4")
+	bad := strings.Replace(string(options(cl.LocalAddr().(*net.UDPAddr).AddrPort(), "z9hG4bKbad")), "CSeq: 1 OPTIONS", "CSeq: 1 INVITE", 1)
+	if _, err := cl.WriteToUDPAddrPort([]byte(bad), l.LocalAddr()); err != nil {
+		t.Fatal(err)
+	}
+	cl.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 65535)
+	n, _, err := cl.ReadFromUDPAddrPort(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := sip.ParseMessage(buf[:n])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := m.(*sip.Response); !ok || r.StatusCode != sip.StatusBadRequest || r.Reason != "Invalid CSeq Header" {
+		t.Fatalf("got %v", m)
+	}
+	if s := l.Stats(); s.Malformed != 1 || s.Received != 0 || s.Sent != 1 {
+		t.Fatalf("stats %+v", s)
 	}
 }

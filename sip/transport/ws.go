@@ -170,6 +170,9 @@ func (l *WSListener) read(c *websocket.Conn, remote netip.AddrPort) {
 			l.malformed.Add(1)
 			l.cfg.logger.Debug("transport: malformed message", slog.String("transport", l.transport),
 				slog.String("local", l.local.String()), slog.String("remote", remote.String()), slog.Any("reason", err))
+			if resp := sip.ErrorResponse(data, err); resp != nil {
+				_ = c.Write(context.Background(), websocket.MessageText, resp.AppendTo(nil))
+			}
 			continue
 		}
 		l.received.Add(1)
