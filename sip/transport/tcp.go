@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/netip"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/parrot-platform/parrot/sip"
@@ -30,18 +29,13 @@ func WithTLSClientConfig(tc *tls.Config) Option { return func(c *config) { c.tls
 // otherwise. A connection whose stream cannot be framed is closed; the
 // others go on.
 type StreamListener struct {
-	ln        net.Listener
-	transport string
-	local     netip.AddrPort
-	cfg       config
-	handler   atomic.Pointer[Handler]
+	endpoint
+	ln net.Listener
 
 	mu     sync.Mutex
 	conns  map[netip.AddrPort]*streamConn
 	closed bool
 	wg     sync.WaitGroup
-
-	received, sent, malformed atomic.Uint64
 }
 
 type streamConn struct {
@@ -62,10 +56,6 @@ func ListenTLS(ctx context.Context, addr string, tc *tls.Config, opts ...Option)
 }
 
 func listenStream(ctx context.Context, transport, addr string, tc *tls.Config, opts []Option) (*StreamListener, error) {
-	cfg := config{logger: slog.Default()}
-	for _, o := range opts {
-		o(&cfg)
-	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
@@ -75,20 +65,12 @@ func listenStream(ctx context.Context, transport, addr string, tc *tls.Config, o
 	if tc != nil {
 		ln = tls.NewListener(ln, tc)
 	}
-	return &StreamListener{ln: ln, transport: transport, local: local, cfg: cfg,
+	return &StreamListener{endpoint: newEndpoint(transport, local, opts), ln: ln,
 		conns: make(map[netip.AddrPort]*streamConn)}, nil
 }
 
-// LocalAddr returns the address the listener is bound to.
-func (l *StreamListener) LocalAddr() netip.AddrPort { return l.local }
-
 // Transport returns TCP or TLS.
 func (l *StreamListener) Transport() string { return l.transport }
-
-// Stats returns the listener's counters.
-func (l *StreamListener) Stats() Stats {
-	return Stats{Received: l.received.Load(), Sent: l.sent.Load(), Malformed: l.malformed.Load()}
-}
 
 // Connections returns the number of open connections.
 func (l *StreamListener) Connections() int {
@@ -150,9 +132,7 @@ func (l *StreamListener) read(sc *streamConn) {
 		}
 		n, err := sc.c.Read(buf)
 		if n > 0 {
-			if l.cfg.tracer != nil {
-				l.cfg.tracer(Trace{Transport: l.transport, Local: l.local, Remote: sc.remote, Data: buf[:n]})
-			}
+			l.trace(false, sc.remote, buf[:n])
 			f.Write(buf[:n])
 			if !l.drain(sc, f) {
 				return
@@ -183,27 +163,14 @@ func (l *StreamListener) drain(sc *streamConn, f *sip.Framer) bool {
 		if err == nil && msg == nil {
 			return true
 		}
-		if err == nil {
-			if req, ok := msg.(*sip.Request); ok {
-				err = StampReceived(req, sc.remote)
-			}
+		if err != nil && f.Broken() {
+			l.inbound(nil, err, nil, sc.remote)
+			return false
 		}
-		if err != nil {
-			l.malformed.Add(1)
-			l.cfg.logger.Debug("transport: malformed message", l.attrs(sc, slog.Any("reason", err))...)
-			if f.Broken() {
+		if resp := l.inbound(msg, err, f.Framed(), sc.remote); resp != nil {
+			if werr := l.write(sc, resp.AppendTo(nil)); werr != nil {
 				return false
 			}
-			if resp := sip.ErrorResponse(f.Framed(), err); resp != nil {
-				if werr := l.write(sc, resp.AppendTo(nil)); werr != nil {
-					return false
-				}
-			}
-			continue
-		}
-		l.received.Add(1)
-		if h := l.handler.Load(); h != nil {
-			(*h).HandleInbound(Inbound{Msg: msg, Transport: l.transport, Local: l.local, Remote: sc.remote})
 		}
 	}
 }
@@ -237,21 +204,13 @@ func (l *StreamListener) Send(ctx context.Context, msg sip.Message, to netip.Add
 	if err != nil {
 		return err
 	}
-	bp := sendBuffers.Get().(*[]byte)
-	b := msg.AppendTo((*bp)[:0])
-	defer func() {
-		*bp = b[:0]
-		sendBuffers.Put(bp)
-	}()
-	if err := l.write(sc, b); err != nil {
-		sc.c.Close()
-		return fmt.Errorf("transport: send %s to %s: %w", l.transport, to, err)
-	}
-	l.sent.Add(1)
-	if l.cfg.tracer != nil {
-		l.cfg.tracer(Trace{Sent: true, Transport: l.transport, Local: l.local, Remote: to, Data: b})
-	}
-	return nil
+	return l.send(msg, to, func(b []byte) error {
+		if err := l.write(sc, b); err != nil {
+			sc.c.Close()
+			return err
+		}
+		return nil
+	})
 }
 
 func (l *StreamListener) conn(ctx context.Context, to netip.AddrPort) (*streamConn, error) {

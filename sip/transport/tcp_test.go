@@ -149,7 +149,7 @@ func TestTCPBadStreamClosesOnlyItsConnection(t *testing.T) {
 		t.Fatal("the connection that sent an unframeable message stays open")
 	}
 	// A framed but malformed message is skipped; the stream goes on.
-	badCSeq := strings.Replace(optionsOver("TCP", "z9hG4bKcseq"), "CSeq: 1 OPTIONS", "CSeq: x OPTIONS", 1)
+	badCSeq := strings.Replace(optionsOver("TCP", "z9hG4bKcseq"), "CSeq: 1 OPTIONS", "CSeq: 1 INVITE", 1)
 	if _, err := io.WriteString(good, badCSeq+optionsOver("TCP", "z9hG4bKgood")); err != nil {
 		t.Fatal(err)
 	}

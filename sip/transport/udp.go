@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/parrot-platform/parrot/sip"
@@ -79,35 +77,20 @@ type Stats struct {
 
 // UDPListener reads and writes SIP datagrams on one UDP socket.
 type UDPListener struct {
-	conn  *net.UDPConn
-	local netip.AddrPort
-	cfg   config
-
-	received, sent, malformed atomic.Uint64
+	endpoint
+	conn *net.UDPConn
 }
 
 // ListenUDP opens a UDP socket on addr ("127.0.0.1:5060", "[::1]:0" ...).
 // Call Serve to read from it and Close to release it.
 func ListenUDP(ctx context.Context, addr string, opts ...Option) (*UDPListener, error) {
-	cfg := config{logger: slog.Default()}
-	for _, o := range opts {
-		o(&cfg)
-	}
 	var lc net.ListenConfig
 	pc, err := lc.ListenPacket(ctx, "udp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("transport: listen udp %s: %w", addr, err)
 	}
 	conn := pc.(*net.UDPConn)
-	return &UDPListener{conn: conn, local: conn.LocalAddr().(*net.UDPAddr).AddrPort(), cfg: cfg}, nil
-}
-
-// LocalAddr returns the address the listener is bound to.
-func (l *UDPListener) LocalAddr() netip.AddrPort { return l.local }
-
-// Stats returns the listener's counters.
-func (l *UDPListener) Stats() Stats {
-	return Stats{Received: l.received.Load(), Sent: l.sent.Load(), Malformed: l.malformed.Load()}
+	return &UDPListener{endpoint: newEndpoint(UDP, conn.LocalAddr().(*net.UDPAddr).AddrPort(), opts), conn: conn}, nil
 }
 
 // Close closes the socket; Serve then returns nil.
@@ -121,6 +104,7 @@ func (l *UDPListener) Close() error { return l.conn.Close() }
 // (see sip.ErrorResponse), else dropped. Serve
 // returns nil once Close is called, or the read error that stopped it.
 func (l *UDPListener) Serve(h Handler) error {
+	l.handler.Store(&h)
 	buf := make([]byte, 65535)
 	for {
 		n, remote, err := l.conn.ReadFromUDPAddrPort(buf)
@@ -132,32 +116,14 @@ func (l *UDPListener) Serve(h Handler) error {
 		}
 		remote = netip.AddrPortFrom(remote.Addr().Unmap(), remote.Port())
 		data := buf[:n]
-		if l.cfg.tracer != nil {
-			l.cfg.tracer(Trace{Transport: UDP, Local: l.local, Remote: remote, Data: data})
-		}
+		l.trace(false, remote, data)
 		if onlyWhitespace(data) {
 			continue
 		}
 		msg, err := sip.ParseMessage(data, l.cfg.parse...)
-		if err == nil {
-			if req, ok := msg.(*sip.Request); ok {
-				err = StampReceived(req, remote)
-			}
+		if resp := l.inbound(msg, err, data, remote); resp != nil {
+			_ = l.Send(resp, remote)
 		}
-		if err != nil {
-			l.malformed.Add(1)
-			l.cfg.logger.Debug("transport: malformed datagram",
-				slog.String("transport", UDP), slog.String("local", l.local.String()),
-				slog.String("remote", remote.String()), slog.Int("bytes", n), slog.Any("reason", err))
-			// A request that can be answered gets the parser's status
-			// back at its source; anything else is dropped.
-			if resp := sip.ErrorResponse(data, err); resp != nil {
-				_ = l.Send(resp, remote)
-			}
-			continue
-		}
-		l.received.Add(1)
-		h.HandleInbound(Inbound{Msg: msg, Transport: UDP, Local: l.local, Remote: remote})
 	}
 }
 
@@ -170,22 +136,10 @@ func onlyWhitespace(b []byte) bool {
 	return true
 }
 
-var sendBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-
 // Send writes msg to the address to.
 func (l *UDPListener) Send(msg sip.Message, to netip.AddrPort) error {
-	bp := sendBuffers.Get().(*[]byte)
-	b := msg.AppendTo((*bp)[:0])
-	defer func() {
-		*bp = b[:0]
-		sendBuffers.Put(bp)
-	}()
-	if _, err := l.conn.WriteToUDPAddrPort(b, to); err != nil {
-		return fmt.Errorf("transport: send udp %s to %s: %w", l.local, to, err)
-	}
-	l.sent.Add(1)
-	if l.cfg.tracer != nil {
-		l.cfg.tracer(Trace{Sent: true, Transport: UDP, Local: l.local, Remote: to, Data: b})
-	}
-	return nil
+	return l.send(msg, to, func(b []byte) error {
+		_, err := l.conn.WriteToUDPAddrPort(b, to)
+		return err
+	})
 }

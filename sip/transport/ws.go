@@ -11,7 +11,6 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -27,18 +26,13 @@ const Subprotocol = "sip"
 // WebSocket message carries one SIP message, as text or binary. It accepts
 // only clients that offer the "sip" subprotocol.
 type WSListener struct {
-	transport string
-	local     netip.AddrPort
-	cfg       config
-	ln        net.Listener
-	srv       *http.Server
-	handler   atomic.Pointer[Handler]
+	endpoint
+	ln  net.Listener
+	srv *http.Server
 
 	mu    sync.Mutex
 	conns map[netip.AddrPort]*websocket.Conn
 	wg    sync.WaitGroup
-
-	received, sent, malformed atomic.Uint64
 }
 
 // ListenWS listens for WebSocket connections on addr.
@@ -53,16 +47,12 @@ func ListenWSS(ctx context.Context, addr string, tc *tls.Config, opts ...Option)
 }
 
 func listenWS(ctx context.Context, transport, addr string, tc *tls.Config, opts []Option) (*WSListener, error) {
-	cfg := config{logger: slog.Default()}
-	for _, o := range opts {
-		o(&cfg)
-	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("transport: listen %s %s: %w", transport, addr, err)
 	}
-	l := &WSListener{transport: transport, local: ln.Addr().(*net.TCPAddr).AddrPort(), cfg: cfg,
+	l := &WSListener{endpoint: newEndpoint(transport, ln.Addr().(*net.TCPAddr).AddrPort(), opts),
 		conns: make(map[netip.AddrPort]*websocket.Conn)}
 	if tc != nil {
 		ln = tls.NewListener(ln, tc)
@@ -71,17 +61,9 @@ func listenWS(ctx context.Context, transport, addr string, tc *tls.Config, opts 
 	l.srv = &http.Server{
 		Handler:           http.HandlerFunc(l.upgrade),
 		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(cfg.logger.Handler(), slog.LevelDebug),
+		ErrorLog:          slog.NewLogLogger(l.cfg.logger.Handler(), slog.LevelDebug),
 	}
 	return l, nil
-}
-
-// LocalAddr returns the address the listener is bound to.
-func (l *WSListener) LocalAddr() netip.AddrPort { return l.local }
-
-// Stats returns the listener's counters.
-func (l *WSListener) Stats() Stats {
-	return Stats{Received: l.received.Load(), Sent: l.sent.Load(), Malformed: l.malformed.Load()}
 }
 
 // Serve accepts WebSocket connections until Close and hands every message
@@ -157,27 +139,10 @@ func (l *WSListener) read(c *websocket.Conn, remote netip.AddrPort) {
 		if err != nil {
 			return
 		}
-		if l.cfg.tracer != nil {
-			l.cfg.tracer(Trace{Transport: l.transport, Local: l.local, Remote: remote, Data: data})
-		}
+		l.trace(false, remote, data)
 		msg, err := sip.ParseMessage(data, l.cfg.parse...)
-		if err == nil {
-			if req, ok := msg.(*sip.Request); ok {
-				err = StampReceived(req, remote)
-			}
-		}
-		if err != nil {
-			l.malformed.Add(1)
-			l.cfg.logger.Debug("transport: malformed message", slog.String("transport", l.transport),
-				slog.String("local", l.local.String()), slog.String("remote", remote.String()), slog.Any("reason", err))
-			if resp := sip.ErrorResponse(data, err); resp != nil {
-				_ = c.Write(context.Background(), websocket.MessageText, resp.AppendTo(nil))
-			}
-			continue
-		}
-		l.received.Add(1)
-		if h := l.handler.Load(); h != nil {
-			(*h).HandleInbound(Inbound{Msg: msg, Transport: l.transport, Local: l.local, Remote: remote})
+		if resp := l.inbound(msg, err, data, remote); resp != nil {
+			_ = c.Write(context.Background(), websocket.MessageText, resp.AppendTo(nil))
 		}
 	}
 }
@@ -191,19 +156,13 @@ func (l *WSListener) Send(ctx context.Context, msg sip.Message, to netip.AddrPor
 	if c == nil {
 		return fmt.Errorf("transport: send %s to %s: %w", l.transport, to, ErrNoConnection)
 	}
-	b := msg.AppendTo(nil)
-	typ := websocket.MessageText
-	if !utf8.Valid(b) {
-		typ = websocket.MessageBinary
-	}
-	if err := c.Write(ctx, typ, b); err != nil {
-		return fmt.Errorf("transport: send %s to %s: %w", l.transport, to, err)
-	}
-	l.sent.Add(1)
-	if l.cfg.tracer != nil {
-		l.cfg.tracer(Trace{Sent: true, Transport: l.transport, Local: l.local, Remote: to, Data: b})
-	}
-	return nil
+	return l.send(msg, to, func(b []byte) error {
+		typ := websocket.MessageText
+		if !utf8.Valid(b) {
+			typ = websocket.MessageBinary
+		}
+		return c.Write(ctx, typ, b)
+	})
 }
 
 // ErrNoConnection is returned when sending to a peer that has no open

@@ -47,10 +47,11 @@ func wsExchange(t *testing.T, l *transport.WSListener, in <-chan transport.Inbou
 		"Via: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bKws1\r\n" +
 		"Max-Forwards: 70\r\nFrom: <sip:alice@example.com>;tag=a1\r\nTo: <sip:service@example.com>\r\n" +
 		"Call-ID: ws1@example.com\r\nCSeq: 1 OPTIONS\r\n\r\n")
-	if err := c.Write(ctx, websocket.MessageText, msg); err != nil {
+	// Not SIP: counted and dropped, before the message that follows.
+	if err := c.Write(ctx, websocket.MessageBinary, []byte("not sip")); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Write(ctx, websocket.MessageBinary, []byte("not sip")); err != nil {
+	if err := c.Write(ctx, websocket.MessageText, msg); err != nil {
 		t.Fatal(err)
 	}
 	got := receive(t, in)

@@ -1,0 +1,87 @@
+package transport
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+
+	"github.com/parrot-platform/parrot/sip"
+)
+
+// endpoint is what every listener shares: what it is, its options and its
+// counters, and the steps every message in or out goes through.
+type endpoint struct {
+	transport string
+	local     netip.AddrPort
+	cfg       config
+	handler   atomic.Pointer[Handler]
+
+	received, sent, malformed atomic.Uint64
+}
+
+func newEndpoint(transport string, local netip.AddrPort, opts []Option) endpoint {
+	cfg := config{logger: slog.Default()}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return endpoint{transport: transport, local: local, cfg: cfg}
+}
+
+// LocalAddr returns the address the listener is bound to.
+func (e *endpoint) LocalAddr() netip.AddrPort { return e.local }
+
+// Stats returns the listener's counters.
+func (e *endpoint) Stats() Stats {
+	return Stats{Received: e.received.Load(), Sent: e.sent.Load(), Malformed: e.malformed.Load()}
+}
+
+func (e *endpoint) trace(sent bool, remote netip.AddrPort, data []byte) {
+	if e.cfg.tracer != nil {
+		e.cfg.tracer(Trace{Sent: sent, Transport: e.transport, Local: e.local, Remote: remote, Data: data})
+	}
+}
+
+// inbound takes what was read from remote: a message is stamped (RFC 3261
+// §18.2.1) and handed to the handler; a parse error is counted and logged,
+// and the returned response, if any, is what to answer (see
+// sip.ErrorResponse).
+func (e *endpoint) inbound(msg sip.Message, err error, raw []byte, remote netip.AddrPort) *sip.Response {
+	if err == nil {
+		if req, ok := msg.(*sip.Request); ok {
+			err = StampReceived(req, remote)
+		}
+	}
+	if err != nil {
+		e.malformed.Add(1)
+		e.cfg.logger.Debug("transport: malformed message", slog.String("transport", e.transport),
+			slog.String("local", e.local.String()), slog.String("remote", remote.String()),
+			slog.Int("bytes", len(raw)), slog.Any("reason", err))
+		return sip.ErrorResponse(raw, err)
+	}
+	e.received.Add(1)
+	if h := e.handler.Load(); h != nil {
+		(*h).HandleInbound(Inbound{Msg: msg, Transport: e.transport, Local: e.local, Remote: remote})
+	}
+	return nil
+}
+
+var sendBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// send serializes msg and writes it with write, counting and tracing it.
+func (e *endpoint) send(msg sip.Message, to netip.AddrPort, write func([]byte) error) error {
+	bp := sendBuffers.Get().(*[]byte)
+	b := msg.AppendTo((*bp)[:0])
+	defer func() {
+		*bp = b[:0]
+		sendBuffers.Put(bp)
+	}()
+	e.sent.Add(1) // before the write, so that a peer's answer never sees it uncounted
+	if err := write(b); err != nil {
+		e.sent.Add(^uint64(0))
+		return fmt.Errorf("transport: send %s %s to %s: %w", e.transport, e.local, to, err)
+	}
+	e.trace(true, to, b)
+	return nil
+}
