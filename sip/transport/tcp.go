@@ -56,17 +56,27 @@ func ListenTLS(ctx context.Context, addr string, tc *tls.Config, opts ...Option)
 }
 
 func listenStream(ctx context.Context, transport, addr string, tc *tls.Config, opts []Option) (*StreamListener, error) {
+	ln, local, err := listenTCP(ctx, transport, addr, tc)
+	if err != nil {
+		return nil, err
+	}
+	return &StreamListener{endpoint: newEndpoint(transport, local, opts), ln: ln,
+		conns: make(map[netip.AddrPort]*streamConn)}, nil
+}
+
+// listenTCP opens a TCP listener on addr, wrapped in TLS when tc is set,
+// and returns it with the address it is bound to.
+func listenTCP(ctx context.Context, transport, addr string, tc *tls.Config) (net.Listener, netip.AddrPort, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("transport: listen %s %s: %w", transport, addr, err)
+		return nil, netip.AddrPort{}, fmt.Errorf("transport: listen %s %s: %w", transport, addr, err)
 	}
 	local := ln.Addr().(*net.TCPAddr).AddrPort()
 	if tc != nil {
 		ln = tls.NewListener(ln, tc)
 	}
-	return &StreamListener{endpoint: newEndpoint(transport, local, opts), ln: ln,
-		conns: make(map[netip.AddrPort]*streamConn)}, nil
+	return ln, local, nil
 }
 
 // Transport returns TCP or TLS.

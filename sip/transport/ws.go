@@ -47,17 +47,12 @@ func ListenWSS(ctx context.Context, addr string, tc *tls.Config, opts ...Option)
 }
 
 func listenWS(ctx context.Context, transport, addr string, tc *tls.Config, opts []Option) (*WSListener, error) {
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
+	ln, local, err := listenTCP(ctx, transport, addr, tc)
 	if err != nil {
-		return nil, fmt.Errorf("transport: listen %s %s: %w", transport, addr, err)
+		return nil, err
 	}
-	l := &WSListener{endpoint: newEndpoint(transport, ln.Addr().(*net.TCPAddr).AddrPort(), opts),
+	l := &WSListener{endpoint: newEndpoint(transport, local, opts), ln: ln,
 		conns: make(map[netip.AddrPort]*websocket.Conn)}
-	if tc != nil {
-		ln = tls.NewListener(ln, tc)
-	}
-	l.ln = ln
 	l.srv = &http.Server{
 		Handler:           http.HandlerFunc(l.upgrade),
 		ReadHeaderTimeout: 10 * time.Second,
