@@ -1,0 +1,68 @@
+package stack_test
+
+import (
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/parrot-platform/parrot/actors"
+	"github.com/parrot-platform/parrot/sip/stack"
+	"github.com/parrot-platform/parrot/sip/transport"
+	"github.com/parrot-platform/parrot/supervision"
+	"github.com/parrot-platform/parrot/testkit"
+)
+
+func freeUDPAddr(t *testing.T) string {
+	t.Helper()
+	c, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.LocalAddr().String()
+}
+
+func options(branch string) []byte {
+	return []byte(fmt.Sprintf("OPTIONS sip:service@example.com SIP/2.0\r\n"+
+		"Via: SIP/2.0/UDP 192.0.2.1;branch=%s\r\nMax-Forwards: 70\r\n"+
+		"From: <sip:alice@example.com>;tag=a\r\nTo: <sip:service@example.com>\r\n"+
+		"Call-ID: %s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n", branch, branch))
+}
+
+func TestListenerRestartsAndRebinds(t *testing.T) {
+	testkit.CheckLeaks(t)
+	sys := testkit.NewSystem(t)
+	probe := testkit.NewProbe(t, sys)
+	addr := freeUDPAddr(t)
+	testkit.Supervise(t, sys, supervision.Spec{Children: []supervision.ChildSpec{{
+		ID:    "udp",
+		Start: func() actors.Actor { return stack.UDPListener(addr, probe.Ref()) },
+	}}})
+	client, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+
+	for round := range 2 {
+		started := testkit.ExpectMsg[stack.ListenerStarted](probe, 5*time.Second)
+		l := started.Listener.(*transport.UDPListener)
+		if l.LocalAddr().String() != addr {
+			t.Fatalf("bound to %s; want %s", l.LocalAddr(), addr)
+		}
+		branch := fmt.Sprintf("z9hG4bKround%d", round)
+		if _, err := client.Write(options(branch)); err != nil {
+			t.Fatal(err)
+		}
+		in := testkit.ExpectMsg[transport.Inbound](probe, 5*time.Second)
+		if v, _ := in.Msg.Headers().Via(); v.Branch() != branch {
+			t.Fatalf("round %d delivered %q", round, v.Branch())
+		}
+		if round == 0 {
+			// The socket fails under the actor: it crashes, and its
+			// supervisor starts it again on the same address.
+			l.Close()
+		}
+	}
+}
