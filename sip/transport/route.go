@@ -85,28 +85,30 @@ func StampReceived(req *sip.Request, src netip.AddrPort) error {
 		if err != nil {
 			return err
 		}
-		params, changed := stampParams(via, src)
-		if !changed {
+		_, rport := via.RPort()
+		ip := src.Addr().Unmap()
+		if sentBy, err := netip.ParseAddr(via.Hostname()); !rport && err == nil && sentBy.Unmap() == ip {
 			return nil
 		}
-		via.Params = params
+		if !rport && !via.Params.Has("received") {
+			// The common case: append received to the value as written.
+			var b strings.Builder
+			b.Grow(len(f.Value) + len(";received=") + 46)
+			b.WriteString(first)
+			b.WriteString(";received=")
+			b.Write(ip.AppendTo(make([]byte, 0, 46)))
+			b.WriteString(rest)
+			req.Header[i].Value = b.String()
+			return nil
+		}
+		via.Params = via.Params.With("received", ip.String())
+		if rport {
+			via.Params = via.Params.With("rport", strconv.Itoa(int(src.Port())))
+		}
 		req.Header[i].Value = via.String() + rest
 		return nil
 	}
 	return ErrNoVia
-}
-
-func stampParams(via sip.Via, src netip.AddrPort) (sip.Params, bool) {
-	params := via.Params
-	_, rport := via.RPort()
-	ip := src.Addr().Unmap()
-	if sentBy, err := netip.ParseAddr(via.Hostname()); rport || err != nil || sentBy.Unmap() != ip {
-		params = params.With("received", ip.String())
-	}
-	if rport {
-		params = params.With("rport", strconv.Itoa(int(src.Port())))
-	}
-	return params, params != via.Params
 }
 
 // splitFirstVia splits the first via-parm off a Via field value, keeping
