@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/parrot-platform/parrot/sip"
 )
@@ -22,7 +23,7 @@ type endpoint struct {
 }
 
 func newEndpoint(transport string, local netip.AddrPort, opts []Option) endpoint {
-	cfg := config{logger: slog.Default()}
+	cfg := config{logger: slog.Default(), write: 10 * time.Second}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -62,9 +63,21 @@ func (e *endpoint) inbound(msg sip.Message, err error, raw []byte, remote netip.
 	}
 	e.received.Add(1)
 	if h := e.handler.Load(); h != nil {
-		(*h).HandleInbound(Inbound{Msg: msg, Transport: e.transport, Local: e.local, Remote: remote})
+		e.handle(*h, Inbound{Msg: msg, Transport: e.transport, Local: e.local, Remote: remote})
 	}
 	return nil
+}
+
+// handle calls the handler; a panic in it is logged and costs that message
+// only, never the listener.
+func (e *endpoint) handle(h Handler, in Inbound) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.cfg.logger.Error("transport: handler panicked; message dropped", slog.String("transport", e.transport),
+				slog.String("remote", in.Remote.String()), slog.Any("panic", r))
+		}
+	}()
+	h.HandleInbound(in)
 }
 
 var sendBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}

@@ -18,6 +18,10 @@ import (
 // (default: never).
 func WithIdleTimeout(d time.Duration) Option { return func(c *config) { c.idle = d } }
 
+// WithWriteTimeout bounds how long a send may wait for a stream peer that
+// does not read (default 10 s); the connection is then closed.
+func WithWriteTimeout(d time.Duration) Option { return func(c *config) { c.write = d } }
+
 // WithTLSClientConfig sets the configuration of the TLS connections a TLS
 // listener opens to send (its server configuration is given to ListenTLS).
 func WithTLSClientConfig(tc *tls.Config) Option { return func(c *config) { c.tlsClient = tc } }
@@ -202,6 +206,7 @@ func (l *StreamListener) forget(sc *streamConn) {
 func (l *StreamListener) write(sc *streamConn, b []byte) error {
 	sc.wmu.Lock()
 	defer sc.wmu.Unlock()
+	sc.c.SetWriteDeadline(time.Now().Add(l.cfg.write))
 	_, err := sc.c.Write(b)
 	return err
 }

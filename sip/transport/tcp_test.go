@@ -318,3 +318,61 @@ func TestTLS(t *testing.T) {
 		t.Fatal("handshake with an untrusted certificate succeeded")
 	}
 }
+
+func TestStreamHandlerPanicCostsOneMessage(t *testing.T) {
+	l, err := transport.ListenTCP(context.Background(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := make(chan transport.Inbound, 4)
+	go l.Serve(transport.HandlerFunc(func(m transport.Inbound) {
+		if branchOf(t, m.Msg) == "z9hG4bKpanic" {
+			panic("handler bug")
+		}
+		in <- m
+	}))
+	defer l.Close()
+	c := dial(t, l.LocalAddr())
+	io.WriteString(c, optionsOver("TCP", "z9hG4bKpanic")+optionsOver("TCP", "z9hG4bKnext"))
+	if b := branchOf(t, receive(t, in).Msg); b != "z9hG4bKnext" {
+		t.Fatalf("delivered %q", b)
+	}
+}
+
+func TestTCPWriteToAPeerThatDoesNotRead(t *testing.T) {
+	// A peer that accepts but never reads: sends fill its window, then
+	// time out instead of blocking forever.
+	a, _ := listenTCP(t, "127.0.0.1:0", transport.WithWriteTimeout(200*time.Millisecond))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	hold := make(chan struct{})
+	defer close(hold)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			defer c.Close()
+			<-hold // holds the connection without reading
+		}
+	}()
+	big := strings.Replace(optionsOver("TCP", "z9hG4bKbig"), "Content-Length: 0\r\n\r\n",
+		"Content-Type: text/plain\r\nContent-Length: 60000\r\n\r\n"+strings.Repeat("x", 60000), 1)
+	m, err := sip.ParseMessage([]byte(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := ln.Addr().(*net.TCPAddr).AddrPort()
+	start := time.Now()
+	var sendErr error
+	for i := 0; i < 500 && sendErr == nil; i++ {
+		sendErr = a.Send(context.Background(), m, to)
+	}
+	if sendErr == nil {
+		t.Fatal("500 sends of 60 kB to a peer that never reads all succeeded")
+	}
+	if time.Since(start) > 8*time.Second {
+		t.Fatalf("the send blocked for %v", time.Since(start))
+	}
+}

@@ -56,6 +56,7 @@ type config struct {
 	tracer    Tracer
 	parse     []sip.ParseOption
 	idle      time.Duration
+	write     time.Duration
 	tlsClient *tls.Config
 }
 
