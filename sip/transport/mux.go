@@ -1,0 +1,87 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/parrot-platform/parrot/sip"
+)
+
+// Mux sends messages over the listeners of a node, choosing the one for
+// each destination's transport.
+type Mux struct {
+	// UDP is the UDP listener, if the node has one.
+	UDP *UDPListener
+	// Streams are the stream listeners (TCP, TLS) by transport name.
+	Streams map[string]*StreamListener
+	// WS are the WebSocket listeners (WS, WSS) by transport name.
+	WS map[string]*WSListener
+}
+
+// ErrNoTransport is returned for a destination whose transport the node
+// has no listener for.
+var ErrNoTransport = errors.New("transport: no listener for the transport")
+
+// Send writes msg to d over the listener of d's transport.
+func (m *Mux) Send(ctx context.Context, msg sip.Message, d Destination) error {
+	t := strings.ToUpper(d.Transport)
+	switch {
+	case t == UDP && m.UDP != nil:
+		return m.UDP.Send(msg, d.Addr)
+	case m.Streams[t] != nil:
+		return m.Streams[t].Send(ctx, msg, d.Addr)
+	case m.WS[t] != nil:
+		return m.WS[t].Send(ctx, msg, d.Addr)
+	}
+	return fmt.Errorf("%w: %s", ErrNoTransport, d.Transport)
+}
+
+// SendRequest sends req to the first of dests it can reach, in order (RFC
+// 3263 §4.3: on a transport error, the next destination). A request over
+// 1,300 bytes bound for UDP goes over TCP to the same address when the node
+// has TCP (RFC 3261 §18.1.1). The top Via names the transport used. It
+// returns where the request went, or the last error.
+func (m *Mux) SendRequest(ctx context.Context, req *sip.Request, dests []Destination) (Destination, error) {
+	if len(dests) == 0 {
+		return Destination{}, ErrNoDestination
+	}
+	size := len(req.AppendTo(nil))
+	var err error
+	for _, d := range dests {
+		if NeedsStream(d.Transport, size) && m.Streams[TCP] != nil {
+			d.Transport = TCP
+		}
+		if err = setViaTransport(req, d.Transport); err != nil {
+			return Destination{}, err
+		}
+		if err = m.Send(ctx, req, d); err == nil {
+			return d, nil
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return Destination{}, err
+}
+
+// setViaTransport makes the top via-parm name the transport.
+func setViaTransport(req *sip.Request, transport string) error {
+	for i, f := range req.Header {
+		if sip.CanonicalName(f.Name) != sip.HeaderVia {
+			continue
+		}
+		first, rest := splitFirstVia(f.Value)
+		via, err := sip.ParseVia(first)
+		if err != nil {
+			return err
+		}
+		if !strings.EqualFold(via.Transport, transport) {
+			via.Transport = strings.ToUpper(transport)
+			req.Header[i].Value = via.String() + rest
+		}
+		return nil
+	}
+	return ErrNoVia
+}
