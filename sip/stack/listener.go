@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 
 	"github.com/parrot-platform/parrot/actors"
@@ -35,6 +36,28 @@ func UDPListener(addr string, owner actors.Ref, opts ...transport.Option) actors
 func TCPListener(addr string, owner actors.Ref, opts ...transport.Option) actors.Actor {
 	return &listener{owner: owner, open: func(ctx context.Context) (server, error) {
 		return transport.ListenTCP(ctx, addr, opts...)
+	}}
+}
+
+// TLSListener is [UDPListener] for TLS, with the server configuration tc.
+func TLSListener(addr string, tc *tls.Config, owner actors.Ref, opts ...transport.Option) actors.Actor {
+	return &listener{owner: owner, open: func(ctx context.Context) (server, error) {
+		return transport.ListenTLS(ctx, addr, tc, opts...)
+	}}
+}
+
+// WSListener is [UDPListener] for WebSocket (RFC 7118).
+func WSListener(addr string, owner actors.Ref, opts ...transport.Option) actors.Actor {
+	return &listener{owner: owner, open: func(ctx context.Context) (server, error) {
+		return transport.ListenWS(ctx, addr, opts...)
+	}}
+}
+
+// WSSListener is [UDPListener] for secure WebSocket, with the server
+// configuration tc.
+func WSSListener(addr string, tc *tls.Config, owner actors.Ref, opts ...transport.Option) actors.Actor {
+	return &listener{owner: owner, open: func(ctx context.Context) (server, error) {
+		return transport.ListenWSS(ctx, addr, tc, opts...)
 	}}
 }
 

@@ -66,3 +66,32 @@ func TestListenerRestartsAndRebinds(t *testing.T) {
 		}
 	}
 }
+
+func TestStreamListenerActors(t *testing.T) {
+	// The TCP and WebSocket listener actors bind, report, deliver, and stop
+	// with their supervisor.
+	testkit.CheckLeaks(t)
+	sys := testkit.NewSystem(t)
+	probe := testkit.NewProbe(t, sys)
+	testkit.Supervise(t, sys, supervision.Spec{Children: []supervision.ChildSpec{
+		{ID: "tcp", Start: func() actors.Actor { return stack.TCPListener("127.0.0.1:0", probe.Ref()) }},
+		{ID: "ws", Start: func() actors.Actor { return stack.WSListener("127.0.0.1:0", probe.Ref()) }},
+	}})
+	tcp := testkit.ExpectMsg[stack.ListenerStarted](probe, 5*time.Second).Listener.(*transport.StreamListener)
+	ws := testkit.ExpectMsg[stack.ListenerStarted](probe, 5*time.Second).Listener.(*transport.WSListener)
+	c, err := net.Dial("tcp", tcp.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write(options("z9hG4bKtcpactor")); err != nil {
+		t.Fatal(err)
+	}
+	in := testkit.ExpectMsg[transport.Inbound](probe, 5*time.Second)
+	if v, _ := in.Msg.Headers().Via(); v.Branch() != "z9hG4bKtcpactor" || in.Transport != transport.TCP {
+		t.Fatalf("delivered %s %q", in.Transport, v.Branch())
+	}
+	if !ws.LocalAddr().IsValid() {
+		t.Fatal("the WebSocket listener has no address")
+	}
+}
