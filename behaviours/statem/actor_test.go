@@ -86,6 +86,11 @@ func TestActorCallsAndVirtualTimeouts(t *testing.T) {
 		t.Fatalf("open = %v, %v", v, err)
 	}
 	testkit.ExpectMsg[entered](probe, time.Second)
+	// The reply went out before the enter call armed the state timeout:
+	// a call handled after it makes sure the timer is set before time moves.
+	if v, _ := actors.Call(ctx, ref, getState{}); v != "open" {
+		t.Fatalf("state = %v; want open", v)
+	}
 
 	// A second open is postponed until the door has closed again.
 	from := make(chan any, 1)
