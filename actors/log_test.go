@@ -1,6 +1,7 @@
 package actors_test
 
 import (
+	"bytes"
 	"log/slog"
 	"strings"
 	"testing"
@@ -121,5 +122,19 @@ func TestContextLogger(t *testing.T) {
 	}
 	if got := buf.lines("hello from the actor", "actor="+ref.String()); len(got) != 1 {
 		t.Fatalf("want the actor's line with its id, got:\n%s", strings.Join(buf.lines(), "\n"))
+	}
+}
+
+func TestRefLogsAsItsIdentifier(t *testing.T) {
+	testkit.CheckLeaks(t)
+	sys := testkit.NewSystem(t)
+	ref, err := sys.Spawn(&scripted{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "ref", ref)
+	if !strings.Contains(buf.String(), "ref="+ref.String()) || ref.String() == "<nil>" {
+		t.Fatalf("logged %q; want ref=%s", buf.String(), ref)
 	}
 }

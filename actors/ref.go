@@ -3,6 +3,7 @@ package actors
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 
@@ -70,7 +71,7 @@ func (r Ref) String() string {
 }
 
 // LogValue logs a Ref as its identifier.
-func (r Ref) LogValue() any { return r.String() }
+func (r Ref) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
 // Done returns a channel closed when the actor has exited. It is nil for
 // the zero Ref.
