@@ -23,7 +23,7 @@ type endpoint struct {
 }
 
 func newEndpoint(transport string, local netip.AddrPort, opts []Option) endpoint {
-	cfg := config{logger: slog.Default(), write: 10 * time.Second}
+	cfg := config{logger: slog.Default(), write: 10 * time.Second, queue: 64}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -22,6 +23,10 @@ func WithIdleTimeout(d time.Duration) Option { return func(c *config) { c.idle =
 // does not read (default 10 s); the connection is then closed.
 func WithWriteTimeout(d time.Duration) Option { return func(c *config) { c.write = d } }
 
+// WithWriteQueue sets how many messages may wait to be written on one
+// stream connection (default 64); senders wait while it is full.
+func WithWriteQueue(n int) Option { return func(c *config) { c.queue = max(n, 1) } }
+
 // WithTLSClientConfig sets the configuration of the TLS connections a TLS
 // listener opens to send (its server configuration is given to ListenTLS).
 func WithTLSClientConfig(tc *tls.Config) Option { return func(c *config) { c.tlsClient = tc } }
@@ -42,10 +47,57 @@ type StreamListener struct {
 	wg     sync.WaitGroup
 }
 
+// streamConn is one connection: a reader, and a writer fed by a bounded
+// queue, so that a slow peer holds up only the senders to it.
 type streamConn struct {
 	c      net.Conn
 	remote netip.AddrPort
-	wmu    sync.Mutex
+	queue  chan []byte
+	done   chan struct{} // closed when the connection has ended
+}
+
+func (l *StreamListener) newConn(c net.Conn, remote netip.AddrPort) *streamConn {
+	return &streamConn{c: c, remote: remote, queue: make(chan []byte, l.cfg.queue), done: make(chan struct{})}
+}
+
+// start runs the connection's reader and writer; l.mu is held.
+func (l *StreamListener) start(sc *streamConn) {
+	l.conns[sc.remote] = sc
+	l.wg.Add(2)
+	go l.read(sc)
+	go l.writeLoop(sc)
+}
+
+// writeLoop writes what is queued until the connection ends; a write that
+// fails or times out ends it.
+func (l *StreamListener) writeLoop(sc *streamConn) {
+	defer l.wg.Done()
+	for {
+		select {
+		case b := <-sc.queue:
+			sc.c.SetWriteDeadline(time.Now().Add(l.cfg.write))
+			if _, err := sc.c.Write(b); err != nil {
+				l.cfg.logger.Debug("transport: write failed; connection closed", l.attrs(sc, slog.Any("reason", err))...)
+				sc.c.Close()
+				return
+			}
+		case <-sc.done:
+			return
+		}
+	}
+}
+
+// enqueue queues b for writing, waiting while the queue is full: the
+// backpressure a slow peer puts on its senders.
+func enqueue(ctx context.Context, sc *streamConn, b []byte) error {
+	select {
+	case sc.queue <- b:
+		return nil
+	case <-sc.done:
+		return net.ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ListenTCP listens for TCP connections on addr.
@@ -121,16 +173,14 @@ func (l *StreamListener) isClosed() bool {
 
 // track registers a connection and starts reading it; false once closed.
 func (l *StreamListener) track(c net.Conn) bool {
-	sc := &streamConn{c: c, remote: c.RemoteAddr().(*net.TCPAddr).AddrPort()}
-	sc.remote = netip.AddrPortFrom(sc.remote.Addr().Unmap(), sc.remote.Port())
+	remote := c.RemoteAddr().(*net.TCPAddr).AddrPort()
+	sc := l.newConn(c, netip.AddrPortFrom(remote.Addr().Unmap(), remote.Port()))
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		return false
 	}
-	l.conns[sc.remote] = sc
-	l.wg.Add(1)
-	go l.read(sc)
+	l.start(sc)
 	return true
 }
 
@@ -169,7 +219,7 @@ func (l *StreamListener) drain(sc *streamConn, f *sip.Framer) bool {
 		msg, err := f.Next()
 		if ka := f.KeepAlives(); ka.Pings > 0 {
 			for range ka.Pings {
-				if werr := l.write(sc, []byte(sip.KeepAlivePong)); werr != nil {
+				if werr := enqueue(context.Background(), sc, []byte(sip.KeepAlivePong)); werr != nil {
 					return false
 				}
 			}
@@ -182,7 +232,7 @@ func (l *StreamListener) drain(sc *streamConn, f *sip.Framer) bool {
 			return false
 		}
 		if resp := l.inbound(msg, err, f.Framed(), sc.remote); resp != nil {
-			if werr := l.write(sc, resp.AppendTo(nil)); werr != nil {
+			if werr := enqueue(context.Background(), sc, resp.AppendTo(nil)); werr != nil {
 				return false
 			}
 		}
@@ -196,6 +246,7 @@ func (l *StreamListener) attrs(sc *streamConn, more ...any) []any {
 
 func (l *StreamListener) forget(sc *streamConn) {
 	sc.c.Close()
+	close(sc.done)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.conns[sc.remote] == sc {
@@ -203,29 +254,17 @@ func (l *StreamListener) forget(sc *streamConn) {
 	}
 }
 
-func (l *StreamListener) write(sc *streamConn, b []byte) error {
-	sc.wmu.Lock()
-	defer sc.wmu.Unlock()
-	sc.c.SetWriteDeadline(time.Now().Add(l.cfg.write))
-	_, err := sc.c.Write(b)
-	return err
-}
-
-// Send writes msg to the address to over the connection open with it,
-// opening one if there is none (RFC 3261 §18.2.2: responses go back over
-// the request's connection).
+// Send queues msg for the connection open with to, opening one if there is
+// none (RFC 3261 §18.2.2: responses go back over the request's
+// connection). It waits, within ctx, while that connection's write queue
+// is full, and fails if the connection ends first; a write that fails
+// later closes the connection.
 func (l *StreamListener) Send(ctx context.Context, msg sip.Message, to netip.AddrPort) error {
 	sc, err := l.conn(ctx, to)
 	if err != nil {
 		return err
 	}
-	return l.send(msg, to, func(b []byte) error {
-		if err := l.write(sc, b); err != nil {
-			sc.c.Close()
-			return err
-		}
-		return nil
-	})
+	return l.send(msg, to, func(b []byte) error { return enqueue(ctx, sc, bytes.Clone(b)) })
 }
 
 func (l *StreamListener) conn(ctx context.Context, to netip.AddrPort) (*streamConn, error) {
@@ -247,7 +286,7 @@ func (l *StreamListener) conn(ctx context.Context, to netip.AddrPort) (*streamCo
 	if err != nil {
 		return nil, fmt.Errorf("transport: connect %s %s: %w", l.transport, to, err)
 	}
-	sc = &streamConn{c: c, remote: to}
+	sc = l.newConn(c, to)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
@@ -258,9 +297,7 @@ func (l *StreamListener) conn(ctx context.Context, to netip.AddrPort) (*streamCo
 		c.Close() // another sender connected first
 		return other, nil
 	}
-	l.conns[to] = sc
-	l.wg.Add(1)
-	go l.read(sc)
+	l.start(sc)
 	return sc, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"io"
 	"math/big"
 	"net"
@@ -392,5 +393,45 @@ func TestTCPWriteToAPeerThatDoesNotRead(t *testing.T) {
 	}
 	if time.Since(start) > 8*time.Second {
 		t.Fatalf("the send blocked for %v", time.Since(start))
+	}
+}
+
+func TestTCPWriteQueueBackpressure(t *testing.T) {
+	// With a queue of one and a peer that does not read, senders wait for
+	// room, and give up when their context ends.
+	a, _ := listenTCP(t, "127.0.0.1:0", transport.WithWriteQueue(1), transport.WithWriteTimeout(5*time.Second))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	hold := make(chan struct{})
+	defer close(hold)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			defer c.Close()
+			<-hold
+		}
+	}()
+	big := strings.Replace(optionsOver("TCP", "z9hG4bKqueue"), "Content-Length: 0\r\n\r\n",
+		"Content-Type: text/plain\r\nContent-Length: 60000\r\n\r\n"+strings.Repeat("x", 60000), 1)
+	m, err := sip.ParseMessage([]byte(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := ln.Addr().(*net.TCPAddr).AddrPort()
+	for i := 0; ; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		err := a.Send(ctx, m, to)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			return // a sender waited for room and gave up
+		}
+		if err != nil {
+			t.Fatalf("send %d: %v; want success or the context's deadline", i, err)
+		}
+		if i == 1000 {
+			t.Fatal("1000 sends of 60 kB queued to a peer that never reads")
+		}
 	}
 }

@@ -57,6 +57,7 @@ type config struct {
 	parse     []sip.ParseOption
 	idle      time.Duration
 	write     time.Duration
+	queue     int
 	tlsClient *tls.Config
 }
 
