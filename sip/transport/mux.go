@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/parrot-platform/parrot/sip"
 )
@@ -18,6 +19,10 @@ type Mux struct {
 	Streams map[string]*StreamListener
 	// WS are the WebSocket listeners (WS, WSS) by transport name.
 	WS map[string]*WSListener
+	// AttemptTimeout bounds each destination's try in SendRequest (a
+	// connection or TLS handshake that does not complete moves on to the
+	// next destination); zero leaves only ctx.
+	AttemptTimeout time.Duration
 }
 
 // ErrNoTransport is returned for a destination whose transport the node
@@ -39,7 +44,9 @@ func (m *Mux) Send(ctx context.Context, msg sip.Message, d Destination) error {
 }
 
 // SendRequest sends req to the first of dests it can reach, in order (RFC
-// 3263 §4.3: on a transport error, the next destination). A request over
+// 3263 §4.3: on a transport error or a timeout of the try, the next
+// destination; a transaction that times out later asks again with the rest
+// of the list). A request over
 // 1,300 bytes bound for UDP goes over TCP to the same address when the node
 // has TCP (RFC 3261 §18.1.1). The top Via names the transport used. It
 // returns where the request went, or the last error.
@@ -56,7 +63,7 @@ func (m *Mux) SendRequest(ctx context.Context, req *sip.Request, dests []Destina
 		if err = setViaTransport(req, d.Transport); err != nil {
 			return Destination{}, err
 		}
-		if err = m.Send(ctx, req, d); err == nil {
+		if err = m.attempt(ctx, req, d); err == nil {
 			return d, nil
 		}
 		if ctx.Err() != nil {
@@ -64,6 +71,15 @@ func (m *Mux) SendRequest(ctx context.Context, req *sip.Request, dests []Destina
 		}
 	}
 	return Destination{}, err
+}
+
+func (m *Mux) attempt(ctx context.Context, req *sip.Request, d Destination) error {
+	if m.AttemptTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, m.AttemptTimeout)
+		defer cancel()
+	}
+	return m.Send(ctx, req, d)
 }
 
 // setViaTransport makes the top via-parm name the transport.

@@ -2,6 +2,7 @@ package transport_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/netip"
@@ -82,5 +83,56 @@ func TestMuxSendRequest(t *testing.T) {
 	}
 	if _, err := mux.SendRequest(ctx, build(10), nil); !errors.Is(err, transport.ErrNoDestination) {
 		t.Fatalf("err = %v; want ErrNoDestination", err)
+	}
+}
+
+func TestMuxFailsOverOnTimeout(t *testing.T) {
+	// The first destination accepts TCP but never finishes the TLS
+	// handshake: the try times out and the second destination gets the
+	// request.
+	cert, pool := selfSigned(t)
+	server := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	client := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	node, err := transport.ListenTLS(context.Background(), "127.0.0.1:0", server, transport.WithTLSClientConfig(client))
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveStream(t, node)
+	peer, err := transport.ListenTLS(context.Background(), "127.0.0.1:0", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peerIn := serveStream(t, peer)
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	hold := make(chan struct{})
+	defer close(hold)
+	go func() {
+		if c, err := silent.Accept(); err == nil {
+			defer c.Close()
+			<-hold // accepts, says nothing
+		}
+	}()
+	mux := &transport.Mux{Streams: map[string]*transport.StreamListener{transport.TLS: node}, AttemptTimeout: 300 * time.Millisecond}
+	req, err := sip.ParseMessage([]byte(optionsOver("TLS", "z9hG4bKfailover")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	d, err := mux.SendRequest(context.Background(), req.(*sip.Request), []transport.Destination{
+		{Transport: "TLS", Addr: silent.Addr().(*net.TCPAddr).AddrPort()},
+		{Transport: "TLS", Addr: peer.LocalAddr()},
+	})
+	if err != nil || d.Addr != peer.LocalAddr() {
+		t.Fatalf("sent to %v, %v; want the second destination", d, err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatalf("failover took %v", time.Since(start))
+	}
+	if b := branchOf(t, receive(t, peerIn).Msg); b != "z9hG4bKfailover" {
+		t.Fatalf("delivered %q", b)
 	}
 }

@@ -435,3 +435,56 @@ func TestTCPWriteQueueBackpressure(t *testing.T) {
 		}
 	}
 }
+
+func TestTCPOversizedAndResetPeersDoNotDisturbOthers(t *testing.T) {
+	l, in := listenTCP(t, "127.0.0.1:0")
+	// A Content-Length far over the limit: refused before any body is
+	// buffered, the connection closed.
+	huge := dial(t, l.LocalAddr())
+	io.WriteString(huge, strings.Replace(optionsOver("TCP", "z9hG4bKhuge"), "Content-Length: 0", "Content-Length: 900000000", 1))
+	huge.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := huge.Read(make([]byte, 1)); err == nil {
+		t.Fatal("the connection announcing a huge body stays open")
+	}
+	// A peer that resets its connection in the middle of a message.
+	reset := dial(t, l.LocalAddr())
+	msg := optionsOver("TCP", "z9hG4bKreset")
+	io.WriteString(reset, msg[:len(msg)/2])
+	reset.(*net.TCPConn).SetLinger(0)
+	reset.Close()
+	// Others go on.
+	ok := dial(t, l.LocalAddr())
+	io.WriteString(ok, optionsOver("TCP", "z9hG4bKstill"))
+	if b := branchOf(t, receive(t, in).Msg); b != "z9hG4bKstill" {
+		t.Fatalf("delivered %q", b)
+	}
+	if s := l.Stats(); s.Malformed != 1 {
+		t.Fatalf("stats %+v; want the huge message counted as malformed", s)
+	}
+}
+
+func TestTLSAndWebSocketOverIPv6(t *testing.T) {
+	cert, pool := selfSigned(t)
+	server := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	l, err := transport.ListenTLS(context.Background(), "[::1]:0", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := serveStream(t, l)
+	c, err := tls.Dial("tcp", l.LocalAddr().String(), &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, optionsOver("TLS", "z9hG4bKtls6"))
+	got := receive(t, in)
+	if !got.Remote.Addr().Is6() || branchOf(t, got.Msg) != "z9hG4bKtls6" {
+		t.Fatalf("delivered %q from %s", branchOf(t, got.Msg), got.Remote)
+	}
+
+	ws, err := transport.ListenWS(context.Background(), "[::1]:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsExchange(t, ws, serveWS(t, ws), "ws://"+ws.LocalAddr().String()+"/", nil)
+}

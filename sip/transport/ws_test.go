@@ -58,8 +58,8 @@ func wsExchange(t *testing.T, l *transport.WSListener, in <-chan transport.Inbou
 	if b := branchOf(t, got.Msg); b != "z9hG4bKws1" {
 		t.Fatalf("delivered %q", b)
 	}
-	if v, _ := got.Msg.Headers().Via(); v.Received() != "127.0.0.1" {
-		t.Fatalf("received = %q", v.Received())
+	if v, _ := got.Msg.Headers().Via(); v.Received() != got.Remote.Addr().String() || !got.Remote.Addr().IsLoopback() {
+		t.Fatalf("received = %q from %s", v.Received(), got.Remote)
 	}
 	if err := l.Send(ctx, sip.NewResponse(got.Msg.(*sip.Request), sip.StatusOK, ""), got.Remote); err != nil {
 		t.Fatal(err)
