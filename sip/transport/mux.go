@@ -84,20 +84,13 @@ func (m *Mux) attempt(ctx context.Context, req *sip.Request, d Destination) erro
 
 // setViaTransport makes the top via-parm name the transport.
 func setViaTransport(req *sip.Request, transport string) error {
-	for i, f := range req.Header {
-		if sip.CanonicalName(f.Name) != sip.HeaderVia {
-			continue
-		}
-		first, rest := splitFirstVia(f.Value)
-		via, err := sip.ParseVia(first)
-		if err != nil {
-			return err
-		}
-		if !strings.EqualFold(via.Transport, transport) {
-			via.Transport = strings.ToUpper(transport)
-			req.Header[i].Value = via.String() + rest
-		}
-		return nil
+	i, _, via, rest, err := topVia(req)
+	if err != nil {
+		return err
 	}
-	return ErrNoVia
+	if !strings.EqualFold(via.Transport, transport) {
+		via.Transport = strings.ToUpper(transport)
+		req.Header[i].Value = via.String() + rest
+	}
+	return nil
 }

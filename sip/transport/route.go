@@ -76,39 +76,45 @@ var ErrNoVia = errors.New("transport: message has no Via")
 // value when it did. It changes the request's header in place (the request
 // must be one the transport owns, not yet shared).
 func StampReceived(req *sip.Request, src netip.AddrPort) error {
-	for i, f := range req.Header {
-		if sip.CanonicalName(f.Name) != sip.HeaderVia {
-			continue
-		}
-		first, rest := splitFirstVia(f.Value)
-		via, err := sip.ParseVia(first)
-		if err != nil {
-			return err
-		}
-		_, rport := via.RPort()
-		ip := src.Addr().Unmap()
-		if sentBy, err := netip.ParseAddr(via.Hostname()); !rport && err == nil && sentBy.Unmap() == ip {
-			return nil
-		}
-		if !rport && !via.Params.Has("received") {
-			// The common case: append received to the value as written.
-			var b strings.Builder
-			b.Grow(len(f.Value) + len(";received=") + 46)
-			b.WriteString(first)
-			b.WriteString(";received=")
-			b.Write(ip.AppendTo(make([]byte, 0, 46)))
-			b.WriteString(rest)
-			req.Header[i].Value = b.String()
-			return nil
-		}
-		via.Params = via.Params.With("received", ip.String())
-		if rport {
-			via.Params = via.Params.With("rport", strconv.Itoa(int(src.Port())))
-		}
-		req.Header[i].Value = via.String() + rest
+	i, first, via, rest, err := topVia(req)
+	if err != nil {
+		return err
+	}
+	_, rport := via.RPort()
+	ip := src.Addr().Unmap()
+	if sentBy, err := netip.ParseAddr(via.Hostname()); !rport && err == nil && sentBy.Unmap() == ip {
 		return nil
 	}
-	return ErrNoVia
+	if !rport && !via.Params.Has("received") {
+		// The common case: append received to the value as written.
+		var b strings.Builder
+		b.Grow(len(first) + len(";received=") + 46 + len(rest))
+		b.WriteString(first)
+		b.WriteString(";received=")
+		b.Write(ip.AppendTo(make([]byte, 0, 46)))
+		b.WriteString(rest)
+		req.Header[i].Value = b.String()
+		return nil
+	}
+	via.Params = via.Params.With("received", ip.String())
+	if rport {
+		via.Params = via.Params.With("rport", strconv.Itoa(int(src.Port())))
+	}
+	req.Header[i].Value = via.String() + rest
+	return nil
+}
+
+// topVia finds the top via-parm of req: the index of its field, its text,
+// its value, and the rest of the field (", ..." as written).
+func topVia(req *sip.Request) (i int, first string, via sip.Via, rest string, err error) {
+	for i, f := range req.Header {
+		if sip.CanonicalName(f.Name) == sip.HeaderVia {
+			first, rest = splitFirstVia(f.Value)
+			via, err = sip.ParseVia(first)
+			return i, first, via, rest, err
+		}
+	}
+	return 0, "", sip.Via{}, "", ErrNoVia
 }
 
 // splitFirstVia splits the first via-parm off a Via field value, keeping
