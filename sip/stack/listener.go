@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/parrot-platform/parrot/actors"
 	"github.com/parrot-platform/parrot/sip/transport"
+	"github.com/parrot-platform/parrot/supervision"
 )
 
 // server is what a listener actor runs: a transport listener.
@@ -20,6 +23,9 @@ type server interface {
 type ListenerStarted struct {
 	Ref      actors.Ref
 	Listener any // *transport.UDPListener, *transport.StreamListener or *transport.WSListener
+	// Connections is the supervisor of a TCP or TLS listener's connection
+	// actors, one per connection; zero for other listeners.
+	Connections actors.Ref
 }
 
 // UDPListener returns an actor that listens on addr over UDP and sends
@@ -27,28 +33,30 @@ type ListenerStarted struct {
 // supervisor: if reading fails the actor crashes, and its restart binds the
 // socket again. owner is told each (re)start with a [ListenerStarted].
 func UDPListener(addr string, owner actors.Ref, opts ...transport.Option) actors.Actor {
-	return &listener{owner: owner, open: func(ctx context.Context) (server, error) {
+	return &listener{owner: owner, opts: opts, open: func(ctx context.Context, opts []transport.Option) (server, error) {
 		return transport.ListenUDP(ctx, addr, opts...)
 	}}
 }
 
-// TCPListener is [UDPListener] for TCP.
+// TCPListener is [UDPListener] for TCP. Each connection gets an actor under
+// a supervisor of the listener's ([ListenerStarted].Connections): stopping
+// or crashing that actor closes its connection only.
 func TCPListener(addr string, owner actors.Ref, opts ...transport.Option) actors.Actor {
-	return &listener{owner: owner, open: func(ctx context.Context) (server, error) {
+	return &listener{owner: owner, opts: opts, stream: true, open: func(ctx context.Context, opts []transport.Option) (server, error) {
 		return transport.ListenTCP(ctx, addr, opts...)
 	}}
 }
 
-// TLSListener is [UDPListener] for TLS, with the server configuration tc.
+// TLSListener is [TCPListener] for TLS, with the server configuration tc.
 func TLSListener(addr string, tc *tls.Config, owner actors.Ref, opts ...transport.Option) actors.Actor {
-	return &listener{owner: owner, open: func(ctx context.Context) (server, error) {
+	return &listener{owner: owner, opts: opts, stream: true, open: func(ctx context.Context, opts []transport.Option) (server, error) {
 		return transport.ListenTLS(ctx, addr, tc, opts...)
 	}}
 }
 
 // WSListener is [UDPListener] for WebSocket (RFC 7118).
 func WSListener(addr string, owner actors.Ref, opts ...transport.Option) actors.Actor {
-	return &listener{owner: owner, open: func(ctx context.Context) (server, error) {
+	return &listener{owner: owner, opts: opts, open: func(ctx context.Context, opts []transport.Option) (server, error) {
 		return transport.ListenWS(ctx, addr, opts...)
 	}}
 }
@@ -56,22 +64,35 @@ func WSListener(addr string, owner actors.Ref, opts ...transport.Option) actors.
 // WSSListener is [UDPListener] for secure WebSocket, with the server
 // configuration tc.
 func WSSListener(addr string, tc *tls.Config, owner actors.Ref, opts ...transport.Option) actors.Actor {
-	return &listener{owner: owner, open: func(ctx context.Context) (server, error) {
+	return &listener{owner: owner, opts: opts, open: func(ctx context.Context, opts []transport.Option) (server, error) {
 		return transport.ListenWSS(ctx, addr, tc, opts...)
 	}}
 }
 
 type listener struct {
-	owner actors.Ref
-	open  func(context.Context) (server, error)
-	srv   server
+	owner  actors.Ref
+	opts   []transport.Option
+	stream bool // connections get actors
+	open   func(context.Context, []transport.Option) (server, error)
+	srv    server
 }
 
 // serveEnded tells the actor its reader stopped, and why.
 type serveEnded struct{ err error }
 
 func (l *listener) Init(ctx *actors.Context) error {
-	srv, err := l.open(context.Background())
+	opts := l.opts
+	var conns actors.Ref
+	if l.stream {
+		// A child of the listener: it and its connections stop with it.
+		sup, err := ctx.Spawn(supervision.New(supervision.Spec{}))
+		if err != nil {
+			return err
+		}
+		conns = sup
+		opts = append(slices.Clip(opts), transport.WithConnWatcher(&connWatcher{sup: sup}))
+	}
+	srv, err := l.open(context.Background(), opts)
 	if err != nil {
 		return err
 	}
@@ -81,7 +102,7 @@ func (l *listener) Init(ctx *actors.Context) error {
 		err := srv.Serve(transport.HandlerFunc(func(in transport.Inbound) { actors.Send(owner, in) }))
 		actors.Send(self, serveEnded{err})
 	}()
-	actors.Send(owner, ListenerStarted{Ref: self, Listener: srv})
+	actors.Send(owner, ListenerStarted{Ref: self, Listener: srv, Connections: conns})
 	return nil
 }
 
@@ -100,3 +121,38 @@ func (l *listener) Terminate(*actors.Context, error) {
 		l.srv.Close()
 	}
 }
+
+// connWatcher gives each stream connection a temporary actor under the
+// listener's connection supervisor.
+type connWatcher struct {
+	sup  actors.Ref
+	refs sync.Map // *transport.Conn -> actors.Ref
+}
+
+func (w *connWatcher) ConnOpened(c *transport.Conn) {
+	ref, err := supervision.StartChild(context.Background(), w.sup, supervision.ChildSpec{
+		Start:   func() actors.Actor { return &connActor{c} },
+		Restart: supervision.Temporary,
+	})
+	if err != nil {
+		c.Close() // the listener is stopping
+		return
+	}
+	w.refs.Store(c, ref)
+}
+
+func (w *connWatcher) ConnClosed(c *transport.Conn) {
+	if ref, ok := w.refs.LoadAndDelete(c); ok {
+		actors.Stop(ref.(actors.Ref))
+	}
+}
+
+// connActor stands for one connection: when it ends, for any reason, the
+// connection closes.
+type connActor struct{ c *transport.Conn }
+
+func (a *connActor) Init(*actors.Context) error { return nil }
+
+func (a *connActor) Receive(*actors.Context, actors.Message) error { return nil }
+
+func (a *connActor) Terminate(*actors.Context, error) { a.c.Close() }

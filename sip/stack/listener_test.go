@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"testing"
@@ -35,7 +36,7 @@ func TestListenerRestartsAndRebinds(t *testing.T) {
 	sys := testkit.NewSystem(t)
 	probe := testkit.NewProbe(t, sys)
 	addr := freeUDPAddr(t)
-	testkit.Supervise(t, sys, supervision.Spec{Children: []supervision.ChildSpec{{
+	testkit.Supervise(t, sys, supervision.Spec{Intensity: 3, Period: 5 * time.Second, Children: []supervision.ChildSpec{{
 		ID:    "udp",
 		Start: func() actors.Actor { return stack.UDPListener(addr, probe.Ref()) },
 	}}})
@@ -93,5 +94,48 @@ func TestStreamListenerActors(t *testing.T) {
 	}
 	if !ws.LocalAddr().IsValid() {
 		t.Fatal("the WebSocket listener has no address")
+	}
+}
+
+func TestConnectionActors(t *testing.T) {
+	// Each TCP connection has an actor under the listener's connection
+	// supervisor; crashing it closes that connection only.
+	testkit.CheckLeaks(t)
+	sys := testkit.NewSystem(t)
+	probe := testkit.NewProbe(t, sys)
+	testkit.Supervise(t, sys, supervision.Spec{Children: []supervision.ChildSpec{
+		{ID: "tcp", Start: func() actors.Actor { return stack.TCPListener("127.0.0.1:0", probe.Ref()) }},
+	}})
+	started := testkit.ExpectMsg[stack.ListenerStarted](probe, 5*time.Second)
+	addr := started.Listener.(*transport.StreamListener).LocalAddr().String()
+	var conns []net.Conn
+	for i := range 2 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+		if _, err := c.Write(options(fmt.Sprintf("z9hG4bKconn%d", i))); err != nil {
+			t.Fatal(err)
+		}
+		testkit.ExpectMsg[transport.Inbound](probe, 5*time.Second)
+	}
+	children, err := supervision.WhichChildren(context.Background(), started.Connections)
+	if err != nil || len(children) != 2 {
+		t.Fatalf("connection actors %v, %v; want 2", children, err)
+	}
+	// Which actor is which connection: the first accepted is the first child.
+	testkit.Crash(children[0].Ref)
+	conns[0].SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := conns[0].Read(make([]byte, 1)); err == nil {
+		t.Fatal("the crashed actor's connection stays open")
+	}
+	if _, err := conns[1].Write(options("z9hG4bKstillthere")); err != nil {
+		t.Fatal(err)
+	}
+	in := testkit.ExpectMsg[transport.Inbound](probe, 5*time.Second)
+	if v, _ := in.Msg.Headers().Via(); v.Branch() != "z9hG4bKstillthere" {
+		t.Fatalf("delivered %q", v.Branch())
 	}
 }

@@ -23,6 +23,26 @@ func WithIdleTimeout(d time.Duration) Option { return func(c *config) { c.idle =
 // does not read (default 10 s); the connection is then closed.
 func WithWriteTimeout(d time.Duration) Option { return func(c *config) { c.write = d } }
 
+// Conn is one stream connection, as a [ConnWatcher] sees it.
+type Conn struct{ sc *streamConn }
+
+// Remote returns the peer's address.
+func (c *Conn) Remote() netip.AddrPort { return c.sc.remote }
+
+// Close closes the connection; its reader and writer end.
+func (c *Conn) Close() error { return c.sc.c.Close() }
+
+// ConnWatcher is told when a stream connection opens and when it has
+// ended, on the connection's reader goroutine: the stack gives each
+// connection an actor this way.
+type ConnWatcher interface {
+	ConnOpened(c *Conn)
+	ConnClosed(c *Conn)
+}
+
+// WithConnWatcher sets a [ConnWatcher] on a stream listener.
+func WithConnWatcher(w ConnWatcher) Option { return func(c *config) { c.watcher = w } }
+
 // WithWriteQueue sets how many messages may wait to be written on one
 // stream connection (default 64); senders wait while it is full.
 func WithWriteQueue(n int) Option { return func(c *config) { c.queue = max(n, 1) } }
@@ -187,6 +207,11 @@ func (l *StreamListener) track(c net.Conn) bool {
 // read frames one connection until it ends or cannot be framed.
 func (l *StreamListener) read(sc *streamConn) {
 	defer l.wg.Done()
+	if w := l.cfg.watcher; w != nil {
+		conn := &Conn{sc}
+		w.ConnOpened(conn)
+		defer w.ConnClosed(conn)
+	}
 	defer l.forget(sc)
 	f := sip.NewFramer(l.cfg.parse...)
 	buf := make([]byte, 16<<10)

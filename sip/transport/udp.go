@@ -58,6 +58,7 @@ type config struct {
 	idle      time.Duration
 	write     time.Duration
 	queue     int
+	watcher   ConnWatcher
 	tlsClient *tls.Config
 }
 
