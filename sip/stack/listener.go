@@ -23,8 +23,8 @@ type server interface {
 type ListenerStarted struct {
 	Ref      actors.Ref
 	Listener any // *transport.UDPListener, *transport.StreamListener or *transport.WSListener
-	// Connections is the supervisor of a TCP or TLS listener's connection
-	// actors, one per connection; zero for other listeners.
+	// Connections is the supervisor of a stream listener's connection
+	// actors, one per connection; zero for UDP.
 	Connections actors.Ref
 }
 
@@ -54,17 +54,17 @@ func TLSListener(addr string, tc *tls.Config, owner actors.Ref, opts ...transpor
 	}}
 }
 
-// WSListener is [UDPListener] for WebSocket (RFC 7118).
+// WSListener is [TCPListener] for WebSocket (RFC 7118).
 func WSListener(addr string, owner actors.Ref, opts ...transport.Option) actors.Actor {
-	return &listener{owner: owner, opts: opts, open: func(ctx context.Context, opts []transport.Option) (server, error) {
+	return &listener{owner: owner, opts: opts, stream: true, open: func(ctx context.Context, opts []transport.Option) (server, error) {
 		return transport.ListenWS(ctx, addr, opts...)
 	}}
 }
 
-// WSSListener is [UDPListener] for secure WebSocket, with the server
+// WSSListener is [TCPListener] for secure WebSocket, with the server
 // configuration tc.
 func WSSListener(addr string, tc *tls.Config, owner actors.Ref, opts ...transport.Option) actors.Actor {
-	return &listener{owner: owner, opts: opts, open: func(ctx context.Context, opts []transport.Option) (server, error) {
+	return &listener{owner: owner, opts: opts, stream: true, open: func(ctx context.Context, opts []transport.Option) (server, error) {
 		return transport.ListenWSS(ctx, addr, tc, opts...)
 	}}
 }

@@ -98,3 +98,15 @@ func (e *endpoint) send(msg sip.Message, to netip.AddrPort, write func([]byte) e
 	e.trace(true, to, b)
 	return nil
 }
+
+// watch tells the watcher, if any, that a connection opened, and returns
+// what to call once it has ended.
+func (e *endpoint) watch(remote netip.AddrPort, closeConn func() error) (ended func()) {
+	w := e.cfg.watcher
+	if w == nil {
+		return func() {}
+	}
+	c := &Conn{remote: remote, close: closeConn}
+	w.ConnOpened(c)
+	return func() { w.ConnClosed(c) }
+}

@@ -23,14 +23,18 @@ func WithIdleTimeout(d time.Duration) Option { return func(c *config) { c.idle =
 // does not read (default 10 s); the connection is then closed.
 func WithWriteTimeout(d time.Duration) Option { return func(c *config) { c.write = d } }
 
-// Conn is one stream connection, as a [ConnWatcher] sees it.
-type Conn struct{ sc *streamConn }
+// Conn is one stream connection (TCP, TLS, WS, WSS), as a [ConnWatcher]
+// sees it.
+type Conn struct {
+	remote netip.AddrPort
+	close  func() error
+}
 
 // Remote returns the peer's address.
-func (c *Conn) Remote() netip.AddrPort { return c.sc.remote }
+func (c *Conn) Remote() netip.AddrPort { return c.remote }
 
 // Close closes the connection; its reader and writer end.
-func (c *Conn) Close() error { return c.sc.c.Close() }
+func (c *Conn) Close() error { return c.close() }
 
 // ConnWatcher is told when a stream connection opens and when it has
 // ended, on the connection's reader goroutine: the stack gives each
@@ -207,11 +211,7 @@ func (l *StreamListener) track(c net.Conn) bool {
 // read frames one connection until it ends or cannot be framed.
 func (l *StreamListener) read(sc *streamConn) {
 	defer l.wg.Done()
-	if w := l.cfg.watcher; w != nil {
-		conn := &Conn{sc}
-		w.ConnOpened(conn)
-		defer w.ConnClosed(conn)
-	}
+	defer l.watch(sc.remote, sc.c.Close)()
 	defer l.forget(sc)
 	f := sip.NewFramer(l.cfg.parse...)
 	buf := make([]byte, 16<<10)

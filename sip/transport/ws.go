@@ -120,6 +120,7 @@ func (l *WSListener) upgrade(w http.ResponseWriter, r *http.Request) {
 // read hands on each WebSocket message of one connection until it ends.
 func (l *WSListener) read(c *websocket.Conn, remote netip.AddrPort) {
 	defer l.wg.Done()
+	defer l.watch(remote, c.CloseNow)()
 	defer func() {
 		c.CloseNow()
 		l.mu.Lock()
