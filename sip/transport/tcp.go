@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parrot-platform/parrot/sip"
@@ -47,6 +48,17 @@ type ConnWatcher interface {
 // WithConnWatcher sets a [ConnWatcher] on a stream listener.
 func WithConnWatcher(w ConnWatcher) Option { return func(c *config) { c.watcher = w } }
 
+// ServerTLSConfig loads a certificate and its key from PEM files into a
+// TLS server configuration (TLS 1.2 at least), for ListenTLS and
+// ListenWSS.
+func ServerTLSConfig(certFile, keyFile string) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("transport: load certificate: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
 // WithWriteQueue sets how many messages may wait to be written on one
 // stream connection (default 64); senders wait while it is full.
 func WithWriteQueue(n int) Option { return func(c *config) { c.queue = max(n, 1) } }
@@ -63,7 +75,8 @@ func WithTLSClientConfig(tc *tls.Config) Option { return func(c *config) { c.tls
 // others go on.
 type StreamListener struct {
 	endpoint
-	ln net.Listener
+	ln    net.Listener
+	pongs atomic.Uint64
 
 	mu     sync.Mutex
 	conns  map[netip.AddrPort]*streamConn
@@ -242,11 +255,11 @@ func (l *StreamListener) read(sc *streamConn) {
 func (l *StreamListener) drain(sc *streamConn, f *sip.Framer) bool {
 	for {
 		msg, err := f.Next()
-		if ka := f.KeepAlives(); ka.Pings > 0 {
-			for range ka.Pings {
-				if werr := enqueue(context.Background(), sc, []byte(sip.KeepAlivePong)); werr != nil {
-					return false
-				}
+		ka := f.KeepAlives()
+		l.pongs.Add(uint64(ka.CRLFs))
+		for range ka.Pings {
+			if werr := enqueue(context.Background(), sc, []byte(sip.KeepAlivePong)); werr != nil {
+				return false
 			}
 		}
 		if err == nil && msg == nil {
@@ -278,6 +291,22 @@ func (l *StreamListener) forget(sc *streamConn) {
 		delete(l.conns, sc.remote)
 	}
 }
+
+// Ping sends a CRLF keep-alive ping (a double CRLF) on the connection
+// with to, opening one if there is none (RFC 5626 §3.5.1); the peer's
+// single-CRLF pongs are counted by [StreamListener.KeepAlivesReceived].
+func (l *StreamListener) Ping(ctx context.Context, to netip.AddrPort) error {
+	sc, err := l.conn(ctx, to)
+	if err != nil {
+		return err
+	}
+	return enqueue(ctx, sc, []byte(sip.KeepAlivePing))
+}
+
+// KeepAlivesReceived returns how many keep-alive line ends (CRLF) arrived
+// between messages on all connections: pongs to this side's pings, and the
+// CRLFs of the peers' own pings.
+func (l *StreamListener) KeepAlivesReceived() uint64 { return l.pongs.Load() }
 
 // Send queues msg for the connection open with to, opening one if there is
 // none (RFC 3261 §18.2.2: responses go back over the request's

@@ -9,11 +9,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math/big"
 	"net"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -487,4 +490,59 @@ func TestTLSAndWebSocketOverIPv6(t *testing.T) {
 		t.Fatal(err)
 	}
 	wsExchange(t, ws, serveWS(t, ws), "ws://"+ws.LocalAddr().String()+"/", nil)
+}
+
+func TestTCPKeepAlivePingAndPong(t *testing.T) {
+	// Two listeners: a pings b over the connection it opens; b answers
+	// each ping with a pong, which a counts.
+	a, _ := listenTCP(t, "127.0.0.1:0")
+	b, _ := listenTCP(t, "127.0.0.1:0")
+	for range 3 {
+		if err := a.Ping(context.Background(), b.LocalAddr()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for a.KeepAlivesReceived() < 3 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := a.KeepAlivesReceived(); got != 3 {
+		t.Fatalf("%d pongs; want 3", got)
+	}
+	if s := b.Stats(); s.Malformed != 0 || s.Received != 0 {
+		t.Fatalf("pings seen as messages: %+v", s)
+	}
+}
+
+func TestServerTLSConfigFromFiles(t *testing.T) {
+	cert, pool := selfSigned(t)
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	keyDER, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
+	tc, err := transport.ServerTLSConfig(certFile, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := transport.ListenTLS(context.Background(), "127.0.0.1:0", tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := serveStream(t, l)
+	c, err := tls.Dial("tcp", l.LocalAddr().String(), &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, optionsOver("TLS", "z9hG4bKfiles"))
+	if b := branchOf(t, receive(t, in).Msg); b != "z9hG4bKfiles" {
+		t.Fatalf("delivered %q", b)
+	}
+	if _, err := transport.ServerTLSConfig(filepath.Join(dir, "missing.pem"), keyFile); err == nil {
+		t.Fatal("a missing certificate file loaded")
+	}
 }
