@@ -97,25 +97,13 @@ func TestMuxFailsOverOnTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serveStream(t, node)
+	serveInbound(t, node)
 	peer, err := transport.ListenTLS(context.Background(), "127.0.0.1:0", server)
 	if err != nil {
 		t.Fatal(err)
 	}
-	peerIn := serveStream(t, peer)
-	silent, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer silent.Close()
-	hold := make(chan struct{})
-	defer close(hold)
-	go func() {
-		if c, err := silent.Accept(); err == nil {
-			defer c.Close()
-			<-hold // accepts, says nothing
-		}
-	}()
+	peerIn := serveInbound(t, peer)
+	silent := silentPeer(t) // accepts, says nothing
 	mux := &transport.Mux{Streams: map[string]*transport.StreamListener{transport.TLS: node}, AttemptTimeout: 300 * time.Millisecond}
 	req, err := sip.ParseMessage([]byte(optionsOver("TLS", "z9hG4bKfailover")))
 	if err != nil {
@@ -123,7 +111,7 @@ func TestMuxFailsOverOnTimeout(t *testing.T) {
 	}
 	start := time.Now()
 	d, err := mux.SendRequest(context.Background(), req.(*sip.Request), []transport.Destination{
-		{Transport: "TLS", Addr: silent.Addr().(*net.TCPAddr).AddrPort()},
+		{Transport: "TLS", Addr: silent},
 		{Transport: "TLS", Addr: peer.LocalAddr()},
 	})
 	if err != nil || d.Addr != peer.LocalAddr() {

@@ -25,32 +25,65 @@ import (
 	"github.com/parrot-platform/parrot/sip/transport"
 )
 
-func serveStream(t *testing.T, l *transport.StreamListener) <-chan transport.Inbound {
-	t.Helper()
-	in := make(chan transport.Inbound, 64)
-	done := make(chan error, 1)
-	go func() { done <- l.Serve(transport.HandlerFunc(func(m transport.Inbound) { in <- m })) }()
-	t.Cleanup(func() {
-		l.Close()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve returned %v after Close", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("Serve did not return after Close")
-		}
-	})
-	return in
-}
-
 func listenTCP(t *testing.T, addr string, opts ...transport.Option) (*transport.StreamListener, <-chan transport.Inbound) {
 	t.Helper()
 	l, err := transport.ListenTCP(context.Background(), addr, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return l, serveStream(t, l)
+	return l, serveInbound(t, l)
+}
+
+// readStream reads one message from a stream.
+func readStream(t *testing.T, r io.Reader) sip.Message {
+	t.Helper()
+	f := sip.NewFramer()
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write(buf[:n])
+		m, err := f.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m != nil {
+			return m
+		}
+	}
+}
+
+// silentPeer accepts one TCP connection and never reads from it, until the
+// test ends.
+func silentPeer(t *testing.T) netip.AddrPort {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold := make(chan struct{})
+	t.Cleanup(func() { close(hold); ln.Close() })
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			defer c.Close()
+			<-hold
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr).AddrPort()
+}
+
+// bigRequest is a request with a 60 kB body.
+func bigRequest(t *testing.T, branch string) sip.Message {
+	t.Helper()
+	big := strings.Replace(optionsOver("TCP", branch), "Content-Length: 0\r\n\r\n",
+		"Content-Type: text/plain\r\nContent-Length: 60000\r\n\r\n"+strings.Repeat("x", 60000), 1)
+	m, err := sip.ParseMessage([]byte(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func dial(t *testing.T, to netip.AddrPort) net.Conn {
@@ -116,19 +149,7 @@ func TestTCPFramingPingAndResponseOnTheSameConnection(t *testing.T) {
 			if err := l.Send(context.Background(), resp, got[2].Remote); err != nil {
 				t.Fatal(err)
 			}
-			f := sip.NewFramer()
-			buf := make([]byte, 4096)
-			var m sip.Message
-			for m == nil {
-				n, err := r.Read(buf)
-				if err != nil {
-					t.Fatal(err)
-				}
-				f.Write(buf[:n])
-				if m, err = f.Next(); err != nil {
-					t.Fatal(err)
-				}
-			}
+			m := readStream(t, r)
 			if branchOf(t, m) != "z9hG4bKt3" {
 				t.Fatalf("response branch %q", branchOf(t, m))
 			}
@@ -161,20 +182,8 @@ func TestTCPBadStreamClosesOnlyItsConnection(t *testing.T) {
 		t.Fatalf("delivered %q", b)
 	}
 	// The framed but malformed request was answered on its connection.
-	f := sip.NewFramer()
-	buf := make([]byte, 4096)
 	good.SetReadDeadline(time.Now().Add(5 * time.Second))
-	var answer sip.Message
-	for answer == nil {
-		n, err := good.Read(buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write(buf[:n])
-		if answer, err = f.Next(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	answer := readStream(t, good)
 	if r, ok := answer.(*sip.Response); !ok || r.StatusCode != 400 || branchOf(t, r) != "z9hG4bKcseq" {
 		t.Fatalf("answer %v", answer)
 	}
@@ -312,7 +321,7 @@ func TestTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := serveStream(t, l)
+	in := serveInbound(t, l)
 	c, err := tls.Dial("tcp", l.LocalAddr().String(), client)
 	if err != nil {
 		t.Fatal(err)
@@ -328,7 +337,7 @@ func TestTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inOther := serveStream(t, other)
+	inOther := serveInbound(t, other)
 	if err := l.Send(context.Background(), got.Msg, other.LocalAddr()); err != nil {
 		t.Fatal(err)
 	}
@@ -365,27 +374,7 @@ func TestTCPWriteToAPeerThatDoesNotRead(t *testing.T) {
 	// A peer that accepts but never reads: sends fill its window, then
 	// time out instead of blocking forever.
 	a, _ := listenTCP(t, "127.0.0.1:0", transport.WithWriteTimeout(200*time.Millisecond))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	hold := make(chan struct{})
-	defer close(hold)
-	go func() {
-		c, err := ln.Accept()
-		if err == nil {
-			defer c.Close()
-			<-hold // holds the connection without reading
-		}
-	}()
-	big := strings.Replace(optionsOver("TCP", "z9hG4bKbig"), "Content-Length: 0\r\n\r\n",
-		"Content-Type: text/plain\r\nContent-Length: 60000\r\n\r\n"+strings.Repeat("x", 60000), 1)
-	m, err := sip.ParseMessage([]byte(big))
-	if err != nil {
-		t.Fatal(err)
-	}
-	to := ln.Addr().(*net.TCPAddr).AddrPort()
+	to, m := silentPeer(t), bigRequest(t, "z9hG4bKbig")
 	start := time.Now()
 	var sendErr error
 	for i := 0; i < 500 && sendErr == nil; i++ {
@@ -403,26 +392,7 @@ func TestTCPWriteQueueBackpressure(t *testing.T) {
 	// With a queue of one and a peer that does not read, senders wait for
 	// room, and give up when their context ends.
 	a, _ := listenTCP(t, "127.0.0.1:0", transport.WithWriteQueue(1), transport.WithWriteTimeout(5*time.Second))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	hold := make(chan struct{})
-	defer close(hold)
-	go func() {
-		if c, err := ln.Accept(); err == nil {
-			defer c.Close()
-			<-hold
-		}
-	}()
-	big := strings.Replace(optionsOver("TCP", "z9hG4bKqueue"), "Content-Length: 0\r\n\r\n",
-		"Content-Type: text/plain\r\nContent-Length: 60000\r\n\r\n"+strings.Repeat("x", 60000), 1)
-	m, err := sip.ParseMessage([]byte(big))
-	if err != nil {
-		t.Fatal(err)
-	}
-	to := ln.Addr().(*net.TCPAddr).AddrPort()
+	to, m := silentPeer(t), bigRequest(t, "z9hG4bKqueue")
 	for i := 0; ; i++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		err := a.Send(ctx, m, to)
@@ -473,7 +443,7 @@ func TestTLSAndWebSocketOverIPv6(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := serveStream(t, l)
+	in := serveInbound(t, l)
 	c, err := tls.Dial("tcp", l.LocalAddr().String(), &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
 	if err != nil {
 		t.Fatal(err)
@@ -489,7 +459,7 @@ func TestTLSAndWebSocketOverIPv6(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wsExchange(t, ws, serveWS(t, ws), "ws://"+ws.LocalAddr().String()+"/", nil)
+	wsExchange(t, ws, serveInbound(t, ws), "ws://"+ws.LocalAddr().String()+"/", nil)
 }
 
 func TestTCPKeepAlivePingAndPong(t *testing.T) {
@@ -532,7 +502,7 @@ func TestServerTLSConfigFromFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := serveStream(t, l)
+	in := serveInbound(t, l)
 	c, err := tls.Dial("tcp", l.LocalAddr().String(), &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
 	if err != nil {
 		t.Fatal(err)

@@ -14,15 +14,17 @@ import (
 	"github.com/parrot-platform/parrot/sip/transport"
 )
 
-// serve starts a listener on addr whose messages arrive on the returned
-// channel; it is closed when the test ends, and Serve must then return nil.
-func serve(t *testing.T, addr string, opts ...transport.Option) (*transport.UDPListener, <-chan transport.Inbound) {
+// server is what every listener offers a test.
+type server interface {
+	Serve(transport.Handler) error
+	Close() error
+}
+
+// serveInbound serves l until the test ends, with its messages on the
+// returned channel; Serve must then return nil.
+func serveInbound(t *testing.T, l server) <-chan transport.Inbound {
 	t.Helper()
-	l, err := transport.ListenUDP(context.Background(), addr, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := make(chan transport.Inbound, 16)
+	in := make(chan transport.Inbound, 64)
 	done := make(chan error, 1)
 	go func() { done <- l.Serve(transport.HandlerFunc(func(m transport.Inbound) { in <- m })) }()
 	t.Cleanup(func() {
@@ -36,7 +38,33 @@ func serve(t *testing.T, addr string, opts ...transport.Option) (*transport.UDPL
 			t.Error("Serve did not return after Close")
 		}
 	})
-	return l, in
+	return in
+}
+
+// serve starts a UDP listener on addr, served as by serveInbound.
+func serve(t *testing.T, addr string, opts ...transport.Option) (*transport.UDPListener, <-chan transport.Inbound) {
+	t.Helper()
+	l, err := transport.ListenUDP(context.Background(), addr, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, serveInbound(t, l)
+}
+
+// readDatagram reads one message from c.
+func readDatagram(t *testing.T, c *net.UDPConn) sip.Message {
+	t.Helper()
+	buf := make([]byte, 65535)
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _, err := c.ReadFromUDPAddrPort(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := sip.ParseMessage(buf[:n])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func client(t *testing.T, network string) *net.UDPConn {
@@ -117,16 +145,7 @@ func TestUDPRequestAndResponse(t *testing.T) {
 			if err := l.Send(resp, to); err != nil {
 				t.Fatal(err)
 			}
-			buf := make([]byte, 65535)
-			cl.SetReadDeadline(time.Now().Add(5 * time.Second))
-			n, _, err := cl.ReadFromUDPAddrPort(buf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := sip.ParseMessage(buf[:n])
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := readDatagram(t, cl)
 			if r, ok := m.(*sip.Response); !ok || r.StatusCode != 200 {
 				t.Fatalf("client got %v", m)
 			}
@@ -139,7 +158,7 @@ func TestUDPRequestAndResponse(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if len(traces) != 2 || traces[0].Sent || !traces[1].Sent || traces[1].Remote != to || len(traces[1].Data) != n {
+			if len(traces) != 2 || traces[0].Sent || !traces[1].Sent || traces[1].Remote != to || string(traces[1].Data) != resp.String() {
 				t.Fatalf("traces %+v", traces)
 			}
 		})
@@ -189,16 +208,7 @@ func TestUDPBadRequestAnswered(t *testing.T) {
 	if _, err := cl.WriteToUDPAddrPort([]byte(bad), l.LocalAddr()); err != nil {
 		t.Fatal(err)
 	}
-	cl.SetReadDeadline(time.Now().Add(5 * time.Second))
-	buf := make([]byte, 65535)
-	n, _, err := cl.ReadFromUDPAddrPort(buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := sip.ParseMessage(buf[:n])
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := readDatagram(t, cl)
 	if r, ok := m.(*sip.Response); !ok || r.StatusCode != sip.StatusBadRequest || r.Reason != "Invalid CSeq Header" {
 		t.Fatalf("got %v", m)
 	}

@@ -15,20 +15,6 @@ import (
 	"github.com/parrot-platform/parrot/sip/transport"
 )
 
-func serveWS(t *testing.T, l *transport.WSListener) <-chan transport.Inbound {
-	t.Helper()
-	in := make(chan transport.Inbound, 16)
-	done := make(chan error, 1)
-	go func() { done <- l.Serve(transport.HandlerFunc(func(m transport.Inbound) { in <- m })) }()
-	t.Cleanup(func() {
-		l.Close()
-		if err := <-done; err != nil {
-			t.Errorf("Serve returned %v after Close", err)
-		}
-	})
-	return in
-}
-
 func wsExchange(t *testing.T, l *transport.WSListener, in <-chan transport.Inbound, url string, client *http.Client) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -85,7 +71,7 @@ func TestWebSocket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := serveWS(t, l)
+	in := serveInbound(t, l)
 	wsExchange(t, l, in, "ws://"+l.LocalAddr().String()+"/", nil)
 
 	// Without the sip subprotocol the upgrade is refused.
@@ -109,7 +95,7 @@ func TestSecureWebSocket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := serveWS(t, l)
+	in := serveInbound(t, l)
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 	wsExchange(t, l, in, "wss://"+l.LocalAddr().String()+"/", client)
 }
