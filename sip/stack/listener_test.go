@@ -36,7 +36,7 @@ func TestListenerRestartsAndRebinds(t *testing.T) {
 	sys := testkit.NewSystem(t)
 	probe := testkit.NewProbe(t, sys)
 	addr := freeUDPAddr(t)
-	testkit.Supervise(t, sys, supervision.Spec{Intensity: 3, Period: 5 * time.Second, Children: []supervision.ChildSpec{{
+	testkit.Supervise(t, sys, supervision.Spec{Children: []supervision.ChildSpec{{
 		ID:    "udp",
 		Start: func() actors.Actor { return stack.UDPListener(addr, probe.Ref()) },
 	}}})

@@ -20,6 +20,10 @@ type endpoint struct {
 	handler   atomic.Pointer[Handler]
 
 	received, sent, malformed atomic.Uint64
+
+	closeOnce sync.Once
+	closed    chan struct{} // closed once Close has released the sockets
+	closeErr  error
 }
 
 func newEndpoint(transport string, local netip.AddrPort, opts []Option) endpoint {
@@ -27,7 +31,27 @@ func newEndpoint(transport string, local netip.AddrPort, opts []Option) endpoint
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return endpoint{transport: transport, local: local, cfg: cfg}
+	return endpoint{transport: transport, local: local, cfg: cfg, closed: make(chan struct{})}
+}
+
+// shut runs release once, for whichever Close comes first; every caller
+// waits until it has finished.
+func (e *endpoint) shut(release func() error) error {
+	e.closeOnce.Do(func() {
+		e.closeErr = release()
+		close(e.closed)
+	})
+	<-e.closed
+	return e.closeErr
+}
+
+// served is what Serve returns once Close has stopped it: nil, after the
+// sockets are released, so that a listener restarted at once can bind the
+// same address (a read can end before the closing call has let go of the
+// socket).
+func (e *endpoint) served() error {
+	<-e.closed
+	return nil
 }
 
 // LocalAddr returns the address the listener is bound to.
@@ -83,13 +107,20 @@ func (e *endpoint) handle(h Handler, in Inbound) {
 var sendBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // send serializes msg and writes it with write, counting and tracing it.
-func (e *endpoint) send(msg sip.Message, to netip.AddrPort, write func([]byte) error) error {
-	bp := sendBuffers.Get().(*[]byte)
-	b := msg.AppendTo((*bp)[:0])
-	defer func() {
-		*bp = b[:0]
-		sendBuffers.Put(bp)
-	}()
+// When write keeps the bytes (a queued stream write), they are serialized
+// into a buffer of their own; otherwise into a pooled one.
+func (e *endpoint) send(msg sip.Message, to netip.AddrPort, keeps bool, write func([]byte) error) error {
+	var b []byte
+	if keeps {
+		b = msg.AppendTo(nil)
+	} else {
+		bp := sendBuffers.Get().(*[]byte)
+		b = msg.AppendTo((*bp)[:0])
+		defer func() {
+			*bp = b[:0]
+			sendBuffers.Put(bp)
+		}()
+	}
 	e.sent.Add(1) // before the write, so that a peer's answer never sees it uncounted
 	if err := write(b); err != nil {
 		e.sent.Add(^uint64(0))

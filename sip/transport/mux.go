@@ -54,11 +54,16 @@ func (m *Mux) SendRequest(ctx context.Context, req *sip.Request, dests []Destina
 	if len(dests) == 0 {
 		return Destination{}, ErrNoDestination
 	}
-	size := len(req.AppendTo(nil))
+	size := -1 // measured only if a destination could move off UDP
 	var err error
 	for _, d := range dests {
-		if NeedsStream(d.Transport, size) && m.Streams[TCP] != nil {
-			d.Transport = TCP
+		if strings.EqualFold(d.Transport, UDP) && m.Streams[TCP] != nil {
+			if size < 0 {
+				size = len(req.AppendTo(nil))
+			}
+			if NeedsStream(d.Transport, size) {
+				d.Transport = TCP
+			}
 		}
 		if err = setViaTransport(req, d.Transport); err != nil {
 			return Destination{}, err

@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -191,13 +190,13 @@ func (l *StreamListener) Serve(h Handler) error {
 		c, err := l.ln.Accept()
 		if err != nil {
 			if l.isClosed() || errors.Is(err, net.ErrClosed) {
-				return nil
+				return l.served()
 			}
 			return fmt.Errorf("transport: accept %s %s: %w", l.transport, l.local, err)
 		}
 		if !l.track(c) {
 			c.Close()
-			return nil
+			return l.served()
 		}
 	}
 }
@@ -318,7 +317,7 @@ func (l *StreamListener) Send(ctx context.Context, msg sip.Message, to netip.Add
 	if err != nil {
 		return err
 	}
-	return l.send(msg, to, func(b []byte) error { return enqueue(ctx, sc, bytes.Clone(b)) })
+	return l.send(msg, to, true, func(b []byte) error { return enqueue(ctx, sc, b) })
 }
 
 func (l *StreamListener) conn(ctx context.Context, to netip.AddrPort) (*streamConn, error) {
@@ -358,13 +357,15 @@ func (l *StreamListener) conn(ctx context.Context, to netip.AddrPort) (*streamCo
 // Close stops accepting, closes every connection and waits for their
 // readers to end.
 func (l *StreamListener) Close() error {
-	l.mu.Lock()
-	l.closed = true
-	err := l.ln.Close()
-	for _, sc := range l.conns {
-		sc.c.Close()
-	}
-	l.mu.Unlock()
-	l.wg.Wait()
-	return err
+	return l.shut(func() error {
+		l.mu.Lock()
+		l.closed = true
+		err := l.ln.Close()
+		for _, sc := range l.conns {
+			sc.c.Close()
+		}
+		l.mu.Unlock()
+		l.wg.Wait()
+		return err
+	})
 }

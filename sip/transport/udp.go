@@ -97,7 +97,7 @@ func ListenUDP(ctx context.Context, addr string, opts ...Option) (*UDPListener, 
 }
 
 // Close closes the socket; Serve then returns nil.
-func (l *UDPListener) Close() error { return l.conn.Close() }
+func (l *UDPListener) Close() error { return l.shut(l.conn.Close) }
 
 // Serve reads datagrams until the listener is closed, parses each (RFC
 // 3261 §18.2.1: received and rport stamped on requests) and hands it to h.
@@ -113,7 +113,7 @@ func (l *UDPListener) Serve(h Handler) error {
 		n, remote, err := l.conn.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
-				return nil
+				return l.served()
 			}
 			return fmt.Errorf("transport: read udp %s: %w", l.local, err)
 		}
@@ -141,7 +141,7 @@ func onlyWhitespace(b []byte) bool {
 
 // Send writes msg to the address to.
 func (l *UDPListener) Send(msg sip.Message, to netip.AddrPort) error {
-	return l.send(msg, to, func(b []byte) error {
+	return l.send(msg, to, false, func(b []byte) error {
 		_, err := l.conn.WriteToUDPAddrPort(b, to)
 		return err
 	})

@@ -68,20 +68,22 @@ func (l *WSListener) Serve(h Handler) error {
 	if err := l.srv.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("transport: serve %s %s: %w", l.transport, l.local, err)
 	}
-	return nil
+	return l.served()
 }
 
 // Close closes the listener and every connection, and waits for their
 // readers to end.
 func (l *WSListener) Close() error {
-	err := l.srv.Close()
-	l.mu.Lock()
-	for _, c := range l.conns {
-		c.CloseNow()
-	}
-	l.mu.Unlock()
-	l.wg.Wait()
-	return err
+	return l.shut(func() error {
+		err := l.srv.Close()
+		l.mu.Lock()
+		for _, c := range l.conns {
+			c.CloseNow()
+		}
+		l.mu.Unlock()
+		l.wg.Wait()
+		return err
+	})
 }
 
 func offersSIP(r *http.Request) bool {
@@ -152,7 +154,7 @@ func (l *WSListener) Send(ctx context.Context, msg sip.Message, to netip.AddrPor
 	if c == nil {
 		return fmt.Errorf("transport: send %s to %s: %w", l.transport, to, ErrNoConnection)
 	}
-	return l.send(msg, to, func(b []byte) error {
+	return l.send(msg, to, false, func(b []byte) error {
 		typ := websocket.MessageText
 		if !utf8.Valid(b) {
 			typ = websocket.MessageBinary
