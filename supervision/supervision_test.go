@@ -652,6 +652,40 @@ func TestShutdownTimeout(t *testing.T) {
 	})
 }
 
+// watched is a supervisor on a virtual clock, with a probe for its
+// children's events and one watching the supervisor itself.
+type watched struct {
+	clock         *actors.VirtualClock
+	sys           *actors.System
+	events, downs *testkit.Probe
+	sup           actors.Ref
+	baseline      int
+}
+
+func startWatched(t *testing.T, spec func(*testkit.Probe) supervision.Spec) *watched {
+	t.Helper()
+	testkit.CheckLeaks(t)
+	f := &watched{clock: testkit.NewClock()}
+	f.sys = testkit.NewSystem(t, actors.WithClock(f.clock))
+	f.events, f.downs = testkit.NewProbe(t, f.sys), testkit.NewProbe(t, f.sys)
+	f.baseline = f.sys.Live()
+	sup, err := supervision.Start(f.sys, spec(f.events))
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	f.sup = sup
+	f.downs.Watch(sup)
+	return f
+}
+
+// expectLiveBack checks that every actor the supervisor had is gone.
+func (f *watched) expectLiveBack(t *testing.T) {
+	t.Helper()
+	if got := f.sys.Live(); got != f.baseline {
+		t.Errorf("Live = %d, want %d", got, f.baseline)
+	}
+}
+
 func TestIntensity(t *testing.T) {
 	testkit.CheckLeaks(t)
 	spec := func(events *testkit.Probe) supervision.Spec {
@@ -694,17 +728,8 @@ func TestIntensity(t *testing.T) {
 	})
 
 	t.Run("the window slides", func(t *testing.T) {
-		testkit.CheckLeaks(t)
-		clock := testkit.NewClock()
-		sys := testkit.NewSystem(t, actors.WithClock(clock))
-		events := testkit.NewProbe(t, sys)
-		downs := testkit.NewProbe(t, sys)
-		baseline := sys.Live()
-		sup, err := supervision.Start(sys, spec(events))
-		if err != nil {
-			t.Fatalf("Start: %v", err)
-		}
-		downs.Watch(sup)
+		f := startWatched(t, spec)
+		clock, events, downs, sup := f.clock, f.events, f.downs, f.sup
 		w := expectEvent(t, events, "init", "w").ref
 
 		// Restarts at 0, 0.6s, 1.2s, 1.8s: never more than 2 within 1s.
@@ -724,23 +749,12 @@ func TestIntensity(t *testing.T) {
 			t.Fatalf("supervisor exited with %v, want ErrTooManyRestarts", reason)
 		}
 		expectNoMoreEvents(t, events) // w was not restarted
-		if got := sys.Live(); got != baseline {
-			t.Errorf("Live = %d, want %d", got, baseline)
-		}
+		f.expectLiveBack(t)
 	})
 
 	t.Run("three crashes within the period", func(t *testing.T) {
-		testkit.CheckLeaks(t)
-		clock := testkit.NewClock()
-		sys := testkit.NewSystem(t, actors.WithClock(clock))
-		events := testkit.NewProbe(t, sys)
-		downs := testkit.NewProbe(t, sys)
-		baseline := sys.Live()
-		sup, err := supervision.Start(sys, spec(events))
-		if err != nil {
-			t.Fatalf("Start: %v", err)
-		}
-		downs.Watch(sup)
+		f := startWatched(t, spec)
+		clock, events, downs, sup := f.clock, f.events, f.downs, f.sup
 		w := expectEvent(t, events, "init", "w").ref
 
 		w = crashAndRestart(t, events, w)
@@ -757,9 +771,7 @@ func TestIntensity(t *testing.T) {
 			t.Fatalf("supervisor exited with %v, want a crash with ErrTooManyRestarts", reason)
 		}
 		expectNoMoreEvents(t, events)
-		if got := sys.Live(); got != baseline {
-			t.Errorf("Live = %d, want %d", got, baseline)
-		}
+		f.expectLiveBack(t)
 	})
 
 	t.Run("a restart that fails to start counts", func(t *testing.T) {
