@@ -436,10 +436,12 @@ func TestTCPOversizedAndResetPeersDoNotDisturbOthers(t *testing.T) {
 	}
 }
 
-func TestTLSAndWebSocketOverIPv6(t *testing.T) {
-	cert, pool := selfSigned(t)
-	server := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	l, err := transport.ListenTLS(context.Background(), "[::1]:0", server)
+// tlsRequest serves a TLS listener on addr with the server configuration,
+// sends it an OPTIONS from a client trusting pool, and returns what the
+// listener delivered.
+func tlsRequest(t *testing.T, addr string, server *tls.Config, pool *x509.CertPool, branch string) transport.Inbound {
+	t.Helper()
+	l, err := transport.ListenTLS(context.Background(), addr, server)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,8 +451,14 @@ func TestTLSAndWebSocketOverIPv6(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	io.WriteString(c, optionsOver("TLS", "z9hG4bKtls6"))
-	got := receive(t, in)
+	io.WriteString(c, optionsOver("TLS", branch))
+	return receive(t, in)
+}
+
+func TestTLSAndWebSocketOverIPv6(t *testing.T) {
+	cert, pool := selfSigned(t)
+	server := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	got := tlsRequest(t, "[::1]:0", server, pool, "z9hG4bKtls6")
 	if !got.Remote.Addr().Is6() || branchOf(t, got.Msg) != "z9hG4bKtls6" {
 		t.Fatalf("delivered %q from %s", branchOf(t, got.Msg), got.Remote)
 	}
@@ -498,18 +506,7 @@ func TestServerTLSConfigFromFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := transport.ListenTLS(context.Background(), "127.0.0.1:0", tc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := serveInbound(t, l)
-	c, err := tls.Dial("tcp", l.LocalAddr().String(), &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	io.WriteString(c, optionsOver("TLS", "z9hG4bKfiles"))
-	if b := branchOf(t, receive(t, in).Msg); b != "z9hG4bKfiles" {
+	if b := branchOf(t, tlsRequest(t, "127.0.0.1:0", tc, pool, "z9hG4bKfiles").Msg); b != "z9hG4bKfiles" {
 		t.Fatalf("delivered %q", b)
 	}
 	if _, err := transport.ServerTLSConfig(filepath.Join(dir, "missing.pem"), keyFile); err == nil {
